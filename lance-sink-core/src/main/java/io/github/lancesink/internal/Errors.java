@@ -1,0 +1,115 @@
+package io.github.lancesink.internal;
+
+import io.github.lancesink.CommitConflictException;
+import io.github.lancesink.CommitStateUnknownException;
+import io.github.lancesink.ConfigurationException;
+import io.github.lancesink.InvalidBatchException;
+import io.github.lancesink.LedgerException;
+import io.github.lancesink.RetryableException;
+import io.github.lancesink.TableOperationException;
+
+/**
+ * Builds every exception the sink throws, so each message says what happened, why, and how to
+ * fix it, in one consistent voice. Callers pass URIs already redacted.
+ */
+public final class Errors {
+  private Errors() {}
+
+  public static LedgerException ledgerMiss(
+      String writerId, String uri, long latest, long floor, long earliest, int lookback) {
+    String why =
+        floor == earliest && earliest > 1
+            ? "versions before " + earliest + " were removed by cleanup"
+            : "only the newest " + lookback + " versions are searched (lookback)";
+    return new LedgerException(
+        "Dedup ledger miss for writer '" + writerId + "' on " + uri + ": this writer has"
+            + " committed to the table before, but no marker of it was found in versions "
+            + floor + ".." + latest + " (" + why + "). Failing closed instead of risking a"
+            + " duplicate or a silent skip. Fix: raise the lookback (LanceSink.Builder.lookback,"
+            + " Spark option lance.sink.ledger.lookback) above the number of versions written"
+            + " since this writer's last batch, and keep the optimize policy's cleanup retention"
+            + " at least that long.");
+  }
+
+  public static LedgerException lineageChanged(
+      String writerId, String uri, long batchId, String newLineage, String oldLineage,
+      long lastBatch, long version) {
+    return new LedgerException(
+        "Batch " + batchId + " of writer '" + writerId + "' comes from source lineage '"
+            + newLineage + "', but the ledger on " + uri + " holds batch " + lastBatch
+            + " from lineage '" + oldLineage + "' (version " + version + "). A new lineage"
+            + " (for example a new Spark checkpoint) restarts batch ids, so skipping would"
+            + " silently drop its data and writing could duplicate the old data. Fix: restore"
+            + " the original checkpoint, or use a new writer id, or opt in with"
+            + " LineagePolicy.START_NEW_LINEAGE (Spark option lance.sink.lineage.policy ="
+            + " start-new) if the new stream really starts from scratch.");
+  }
+
+  public static LedgerException concurrentDuplicate(
+      String writerId, String uri, long batchId, long version, long otherVersion) {
+    return new LedgerException(
+        "Writer '" + writerId + "' committed batch " + batchId + " at version " + version
+            + " on " + uri + ", but another writer with the same writer id committed the same"
+            + " batch at version " + otherVersion + " concurrently. Two live writers must"
+            + " never share a writer id; stop one of them. The table holds this batch twice"
+            + " until version " + version + " is restored away.");
+  }
+
+  public static ConfigurationException config(String message) {
+    return new ConfigurationException(message);
+  }
+
+  public static ConfigurationException schemaMismatch(String uri, String detail) {
+    return new ConfigurationException(
+        "Batch schema does not match the table " + uri + ": " + detail + ". lance-sink never"
+            + " casts silently. Fix the source schema, or allow new nullable columns with"
+            + " SchemaEvolution.ADD_NULLABLE_COLUMNS.");
+  }
+
+  public static InvalidBatchException badRows(
+      String column, String rule, long count, String firstRow, long batchId) {
+    return new InvalidBatchException(
+        "Batch " + batchId + " rejected: column '" + column + "' " + rule + " in " + count
+            + (count == 1 ? " row" : " rows") + "; first offending row: " + firstRow
+            + ". Nothing was committed. Fix or filter these rows at the source.",
+        column,
+        count,
+        firstRow);
+  }
+
+  public static RetryableException retryable(String operation, String uri, Throwable cause) {
+    return new RetryableException(
+        operation + " on " + uri + " failed with a transient error; nothing was committed: "
+            + message(cause),
+        cause);
+  }
+
+  public static CommitConflictException conflict(String uri, long readVersion, Throwable cause) {
+    return new CommitConflictException(
+        "Commit on " + uri + " based on version " + readVersion + " conflicted with a"
+            + " concurrent commit; nothing was committed: " + message(cause),
+        cause);
+  }
+
+  public static CommitStateUnknownException stateUnknown(String uri, Throwable cause) {
+    return new CommitStateUnknownException(
+        "Commit on " + uri + " failed after it was sent; it may or may not have landed. The"
+            + " sink re-reads the ledger before any retry: " + message(cause),
+        cause);
+  }
+
+  public static TableOperationException port(String operation, String uri, Throwable cause) {
+    return new TableOperationException(
+        operation,
+        "Lance operation '" + operation + "' on " + uri + " failed: " + message(cause),
+        cause);
+  }
+
+  private static String message(Throwable t) {
+    if (t == null) {
+      return "(no cause)";
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+}

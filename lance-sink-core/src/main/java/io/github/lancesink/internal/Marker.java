@@ -1,0 +1,59 @@
+package io.github.lancesink.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The dedup marker: transaction properties committed in the same Lance commit as a batch's data.
+ */
+public record Marker(
+    String writerId, long batchId, String lineage, String attemptId, long rows, String mode) {
+
+  public static final String PREFIX = "lancesink.";
+  public static final String WRITER_ID = PREFIX + "writer-id";
+  public static final String BATCH_ID = PREFIX + "batch-id";
+  public static final String LINEAGE = PREFIX + "lineage";
+  public static final String ATTEMPT_ID = PREFIX + "attempt-id";
+  public static final String ROWS = PREFIX + "rows";
+  public static final String MODE = PREFIX + "mode";
+  public static final String LIB_VERSION = PREFIX + "library-version";
+
+  /** Table-config key recording that {@code writerId} has (or is about to have) committed. */
+  public static String registrationKey(String writerId) {
+    return PREFIX + "writer." + writerId + ".registered";
+  }
+
+  public Map<String, String> toProperties() {
+    Map<String, String> p = new HashMap<>();
+    p.put(WRITER_ID, writerId);
+    p.put(BATCH_ID, Long.toString(batchId));
+    p.put(LINEAGE, lineage);
+    p.put(ATTEMPT_ID, attemptId);
+    p.put(ROWS, Long.toString(rows));
+    p.put(MODE, mode);
+    p.put(LIB_VERSION, LibraryVersion.VERSION);
+    return p;
+  }
+
+  /** Parses a marker, or empty when the properties are not a well-formed lance-sink marker. */
+  public static Optional<Marker> parse(Map<String, String> p) {
+    String writer = p.get(WRITER_ID);
+    String batch = p.get(BATCH_ID);
+    if (writer == null || batch == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Marker(
+              writer,
+              Long.parseLong(batch),
+              p.getOrDefault(LINEAGE, ""),
+              p.getOrDefault(ATTEMPT_ID, ""),
+              Long.parseLong(p.getOrDefault(ROWS, "-1")),
+              p.getOrDefault(MODE, "")));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.github.lancesink.internal;
+
+import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.spi.BatchSource;
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.StagedFragments;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/** A batch delivered as a caller's {@link ArrowReader}: validated while streamed to Lance. */
+public final class ReaderSource implements BatchSource {
+  private final ArrowReader reader;
+  private final LanceSinkConfig config;
+  private ValidatingReader validating;
+  private Boolean hasRows;
+
+  public ReaderSource(ArrowReader reader, LanceSinkConfig config) {
+    this.reader = java.util.Objects.requireNonNull(reader, "data");
+    this.config = config;
+  }
+
+  @Override
+  public Schema schema() {
+    try {
+      return reader.getVectorSchemaRoot().getSchema();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the batch schema", e);
+    }
+  }
+
+  private ValidatingReader validating(long batchId) {
+    if (validating == null) {
+      RowChecks checks =
+          new RowChecks(config.vectorColumn().orElse(null), config.writeMode().keys());
+      validating = new ValidatingReader(reader, checks, batchId);
+    }
+    return validating;
+  }
+
+  /** Peeks the first batch; validation errors in it surface here, before anything is written. */
+  public boolean peekHasRows(long batchId) {
+    if (hasRows == null) {
+      try {
+        hasRows = validating(batchId).hasRows();
+      } catch (IOException e) {
+        if (validating.failure() != null) {
+          throw validating.failure();
+        }
+        throw new UncheckedIOException("reading the batch failed", e);
+      }
+    }
+    return hasRows;
+  }
+
+  @Override
+  public boolean isKnownEmpty() {
+    return hasRows != null && !hasRows;
+  }
+
+  @Override
+  public Staged stage(LanceTable table, long batchId) {
+    if (!peekHasRows(batchId)) {
+      return new Staged(List.of(), 0);
+    }
+    ValidatingReader v = validating(batchId);
+    StagedFragments staged;
+    try {
+      staged = table.writeFragments(v);
+    } catch (RuntimeException e) {
+      if (v.failure() != null) {
+        throw v.failure();
+      }
+      throw e;
+    }
+    if (v.failure() != null) {
+      throw v.failure();
+    }
+    return new Staged(List.of(staged), v.rows());
+  }
+}

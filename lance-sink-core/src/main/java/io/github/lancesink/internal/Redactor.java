@@ -1,0 +1,117 @@
+package io.github.lancesink.internal;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Keeps credentials out of messages, logs and {@code toString}. */
+public final class Redactor {
+  public static final String MASK = "****";
+
+  /** Storage option keys whose values are safe to print. Everything else is masked. */
+  private static final Set<String> PUBLIC_KEYS =
+      Set.of(
+          "region",
+          "aws_region",
+          "endpoint",
+          "aws_endpoint",
+          "allow_http",
+          "aws_allow_http",
+          "virtual_hosted_style_request",
+          "aws_virtual_hosted_style_request",
+          "conditional_put",
+          "aws_conditional_put",
+          "s3_express",
+          "account_name",
+          "azure_storage_account_name",
+          "timeout",
+          "connect_timeout");
+
+  private Redactor() {}
+
+  /** The URI without user info, query or fragment: {@code s3://bucket/path}. */
+  public static String uri(String uri) {
+    if (uri == null) {
+      return "null";
+    }
+    try {
+      URI u = new URI(uri);
+      if (u.getScheme() == null || u.getScheme().length() == 1) {
+        return uri; // local path (or a Windows drive letter)
+      }
+      String host = u.getHost() != null ? u.getHost() : u.getAuthority();
+      String port = u.getPort() >= 0 ? ":" + u.getPort() : "";
+      String path = u.getRawPath() == null ? "" : u.getRawPath();
+      return u.getScheme() + "://" + (host == null ? "" : host) + port + path;
+    } catch (Exception e) {
+      int at = uri.indexOf('@');
+      int q = uri.indexOf('?');
+      String s = q >= 0 ? uri.substring(0, q) : uri;
+      return at >= 0 ? MASK + s.substring(Math.min(s.length(), at + 1)) : s;
+    }
+  }
+
+  /** A printable copy of storage options: public keys keep their value, all others are masked. */
+  public static Map<String, String> options(Map<String, String> options) {
+    Map<String, String> out = new TreeMap<>();
+    options.forEach((k, v) -> out.put(k, isPublic(k) ? v : MASK));
+    return out;
+  }
+
+  private static boolean isPublic(String key) {
+    return PUBLIC_KEYS.contains(key.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * Replaces every secret value of {@code options} that occurs in {@code text} with the mask.
+   * Values of public keys are left alone; very short values are masked too.
+   */
+  public static String scrub(String text, Map<String, String> options) {
+    if (text == null || options.isEmpty()) {
+      return text;
+    }
+    List<String> secrets = new ArrayList<>();
+    options.forEach(
+        (k, v) -> {
+          if (!isPublic(k) && v != null && !v.isEmpty()) {
+            secrets.add(v);
+          }
+        });
+    secrets.sort(Comparator.comparingInt(String::length).reversed());
+    String out = text;
+    for (String s : secrets) {
+      out = out.replace(s, MASK);
+    }
+    return out;
+  }
+
+  /**
+   * A copy of {@code error} and its causes whose messages are scrubbed of secrets. The copies
+   * keep the original class name in their message and the original stack traces.
+   */
+  public static Throwable scrub(Throwable error, Map<String, String> options) {
+    if (error == null) {
+      return null;
+    }
+    Throwable cause = error.getCause() == error ? null : scrub(error.getCause(), options);
+    ScrubbedException copy =
+        new ScrubbedException(
+            error.getClass().getName() + ": " + scrub(String.valueOf(error.getMessage()), options),
+            cause);
+    copy.setStackTrace(error.getStackTrace());
+    return copy;
+  }
+
+  /** Stand-in for a third-party exception whose message was scrubbed of credentials. */
+  public static final class ScrubbedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ScrubbedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.github.lancesink.internal;
+
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+
+/**
+ * Row-level validation of one Arrow batch. Accumulates violations across batches so the final
+ * error names the column, the total count and the first offending row.
+ */
+public final class RowChecks {
+
+  /** The first violation found and how many rows violate it in total. */
+  public static final class Violation {
+    final String column;
+    final String rule;
+    final String firstRow;
+    long count;
+
+    Violation(String column, String rule, String firstRow) {
+      this.column = column;
+      this.rule = rule;
+      this.firstRow = firstRow;
+    }
+  }
+
+  private final String vectorColumn; // may be null
+  private final List<String> identityColumns;
+  private long rowsSeen;
+  private Violation violation;
+
+  public RowChecks(String vectorColumn, List<String> identityColumns) {
+    this.vectorColumn = vectorColumn;
+    this.identityColumns = identityColumns;
+  }
+
+  /** Checks the rows of {@code root}; returns false once any violation has been seen. */
+  public boolean check(VectorSchemaRoot root) {
+    if (vectorColumn != null) {
+      FieldVector v = root.getVector(vectorColumn);
+      if (v instanceof FixedSizeListVector list) {
+        checkVectors(root, list);
+      }
+    }
+    rowsSeen += root.getRowCount();
+    return violation == null;
+  }
+
+  private void checkVectors(VectorSchemaRoot root, FixedSizeListVector list) {
+    Float4Vector values = (Float4Vector) list.getDataVector();
+    int dim = list.getListSize();
+    for (int r = 0; r < root.getRowCount(); r++) {
+      String rule = null;
+      if (list.isNull(r)) {
+        rule = "must not be null";
+      } else {
+        int base = r * dim;
+        for (int j = 0; j < dim; j++) {
+          if (values.isNull(base + j)) {
+            rule = "must not contain null elements";
+            break;
+          }
+          float x = values.get(base + j);
+          if (Float.isNaN(x) || Float.isInfinite(x)) {
+            rule = "must not contain NaN or infinite values";
+            break;
+          }
+        }
+      }
+      if (rule != null) {
+        record(vectorColumn, "vector values " + rule, root, r);
+      }
+    }
+  }
+
+  /** Records a violation in {@code column} at row {@code r} of {@code root}. */
+  public void record(String column, String rule, VectorSchemaRoot root, int r) {
+    if (violation == null) {
+      violation = new Violation(column, rule, describeRow(root, r));
+    }
+    if (violation.column.equals(column)) {
+      violation.count++;
+    }
+  }
+
+  /** The identity of a row: its key values when the mode has keys, else its batch ordinal. */
+  public String describeRow(VectorSchemaRoot root, int r) {
+    if (identityColumns.isEmpty()) {
+      return "#" + (rowsSeen + r) + " (0-based row ordinal in the batch)";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String k : identityColumns) {
+      FieldVector kv = root.getVector(k);
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(k).append('=').append(kv == null ? "?" : String.valueOf(kv.getObject(r)));
+    }
+    return sb.toString();
+  }
+
+  public Violation violation() {
+    return violation;
+  }
+
+  public long rowsSeen() {
+    return rowsSeen;
+  }
+
+  public io.github.lancesink.InvalidBatchException toException(long batchId) {
+    return Errors.badRows(
+        violation.column, violation.rule, violation.count, violation.firstRow, batchId);
+  }
+}

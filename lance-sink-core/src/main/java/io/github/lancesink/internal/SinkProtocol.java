@@ -1,0 +1,248 @@
+package io.github.lancesink.internal;
+
+import io.github.lancesink.BatchResult;
+import io.github.lancesink.CommitStateUnknownException;
+import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LineagePolicy;
+import io.github.lancesink.RetryableException;
+import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.spi.BatchSource;
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.VersionProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once protocol behind {@code LanceSink.write}: ledger check, validation, staging,
+ * one atomic commit of data and marker, classified retries and reconciliation. Engines never
+ * re-implement it; they only supply a {@link BatchSource}.
+ */
+public final class SinkProtocol implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkProtocol.class);
+
+  private final LanceSinkConfig config;
+  private final LanceTable table;
+  private final Ledger ledger;
+  private final EventBus events;
+  private final CommitRetry retry;
+  private boolean registered;
+
+  public SinkProtocol(LanceSinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
+    this.config = config;
+    this.table = table;
+    this.ledger = ledger;
+    this.events = events;
+    this.retry = new CommitRetry(config, events);
+  }
+
+  public BatchResult write(long batchId, String lineage, BatchSource source) {
+    ensureLedgerLoaded();
+    Optional<BatchResult> skip = decide(batchId, lineage);
+    if (skip.isPresent()) {
+      return skip.get();
+    }
+    Schema batchSchema = source.schema();
+    BatchChecks.beforeWrite(config, batchSchema, table.displayUri());
+    if (source instanceof ReaderSource rs && !rs.peekHasRows(batchId)) {
+      return empty(batchId);
+    }
+    Optional<Schema> tableSchema = table.schema();
+    if (tableSchema.isPresent()) {
+      var added =
+          SchemaCheck.againstTable(
+              batchSchema, tableSchema.get(), config.schemaEvolution(), table.displayUri());
+      if (!added.isEmpty()) {
+        throw Errors.config(
+            "Adding columns " + added.stream().map(f -> f.getName()).toList() + " to "
+                + table.displayUri() + " is not supported by this table port yet.");
+      }
+    } else {
+      table.createIfAbsent(batchSchema);
+      // A racing creator may have created it with another schema: check again.
+      table.schema().ifPresent(s -> SchemaCheck.againstTable(
+          batchSchema, s, config.schemaEvolution(), table.displayUri()));
+    }
+    Instant writeStart = config.clock().instant();
+    BatchSource.Staged staged = source.stage(table, batchId);
+    Duration writeDuration = Duration.between(writeStart, config.clock().instant());
+    if (staged.rows() == 0) {
+      return empty(batchId);
+    }
+    register();
+    return commit(batchId, lineage, staged, writeDuration);
+  }
+
+  private BatchResult commit(
+      long batchId, String lineage, BatchSource.Staged staged, Duration writeDuration) {
+    Instant commitStart = config.clock().instant();
+    String attemptId = UUID.randomUUID().toString();
+    Marker marker =
+        new Marker(config.writerId(), batchId, lineage, attemptId, staged.rows(),
+            config.writeMode().toString());
+    CommitRetry.Attempts attempts = retry.start(batchId);
+    while (true) {
+      attempts.next();
+      long readVersion = table.latestVersion().orElseThrow();
+      Optional<Ledger.Entry> mine = ledger.catchUp(table, readVersion, attemptId);
+      if (mine.isPresent()) {
+        // an earlier attempt whose outcome was unknown did land
+        events.publish(new SinkEvent.StateUnknownReconciled(config.writerId(),
+            config.clock().instant(), batchId, true, OptionalLong.of(mine.get().version())));
+        return committed(marker, mine.get().version(), attempts, writeDuration, commitStart);
+      }
+      Optional<BatchResult> skip = decide(batchId, lineage);
+      if (skip.isPresent()) {
+        LOG.warn("lance-sink writer '{}' batch {} was committed concurrently by another writer"
+            + " with the same writer id; its staged fragments stay uncommitted (cleanup removes"
+            + " them)", config.writerId(), batchId);
+        return skip.get();
+      }
+      try {
+        long version = table.commitAppend(readVersion, staged.fragments(), marker.toProperties());
+        verifyNoConcurrentDuplicate(marker, readVersion, version);
+        ledger.recordCommit(marker, version);
+        attempts.succeeded();
+        return committed(marker, version, attempts, writeDuration, commitStart);
+      } catch (CommitStateUnknownException e) {
+        LOG.warn("lance-sink writer '{}' batch {}: commit outcome unknown, reconciling with the"
+            + " ledger before any retry: {}", config.writerId(), batchId, e.getMessage());
+        Optional<Ledger.Entry> landed = reconcile(batchId, attemptId);
+        if (landed.isPresent()) {
+          return committed(marker, landed.get().version(), attempts, writeDuration, commitStart);
+        }
+        attempts.stateUnknown(e);
+      } catch (RetryableException e) {
+        attempts.retryable(e);
+      }
+    }
+  }
+
+  /** After an unknown outcome: the entry of this attempt's marker if it is in the table. */
+  private Optional<Ledger.Entry> reconcile(long batchId, String attemptId) {
+    long latest = table.latestVersion().orElseThrow();
+    Optional<Ledger.Entry> mine = ledger.catchUp(table, latest, attemptId);
+    events.publish(new SinkEvent.StateUnknownReconciled(config.writerId(),
+        config.clock().instant(), batchId, mine.isPresent(),
+        mine.map(m -> OptionalLong.of(m.version())).orElse(OptionalLong.empty())));
+    return mine;
+  }
+
+  /**
+   * Lance rebases an Append over concurrent Appends. If another writer with this writer id
+   * committed the same batch between our check and our commit, say so loudly.
+   */
+  private void verifyNoConcurrentDuplicate(Marker marker, long readVersion, long version) {
+    for (long v = readVersion + 1; v < version; v++) {
+      VersionProperties p = table.properties(v);
+      if (p.kind() != VersionProperties.Kind.PRESENT) {
+        continue;
+      }
+      Optional<Marker> other = Marker.parse(p.properties());
+      if (other.isPresent()
+          && other.get().writerId().equals(marker.writerId())
+          && other.get().lineage().equals(marker.lineage())
+          && other.get().batchId() >= marker.batchId()) {
+        ledger.invalidate();
+        throw Errors.concurrentDuplicate(
+            marker.writerId(), table.displayUri(), marker.batchId(), version, v);
+      }
+    }
+    ledger.catchUp(table, version - 1, null);
+  }
+
+  /** Decides from the ledger whether {@code batchId} must be skipped. */
+  private Optional<BatchResult> decide(long batchId, String lineage) {
+    Optional<Ledger.Entry> last = ledger.last();
+    if (last.isEmpty()) {
+      return Optional.empty();
+    }
+    Marker m = last.get().marker();
+    if (!m.lineage().equals(lineage)) {
+      if (batchId <= m.batchId()) {
+        if (config.lineagePolicy() == LineagePolicy.FAIL_ON_CHANGE) {
+          throw Errors.lineageChanged(config.writerId(), table.displayUri(), batchId, lineage,
+              m.lineage(), m.batchId(), last.get().version());
+        }
+        LOG.warn("lance-sink writer '{}' starts a new source lineage '{}' at batch {} (previous"
+            + " lineage '{}' ended at batch {}), as LineagePolicy.START_NEW_LINEAGE allows",
+            config.writerId(), lineage, batchId, m.lineage(), m.batchId());
+      } else {
+        LOG.warn("lance-sink writer '{}' source lineage changed from '{}' to '{}' at batch {}",
+            config.writerId(), m.lineage(), lineage, batchId);
+      }
+      return Optional.empty();
+    }
+    if (batchId > m.batchId()) {
+      return Optional.empty();
+    }
+    LOG.warn("lance-sink writer '{}' SKIPPED batch {} as a duplicate: the ledger on {} shows"
+        + " batch {} already committed at version {}", config.writerId(), batchId,
+        table.displayUri(), m.batchId(), last.get().version());
+    events.publish(new SinkEvent.DuplicateSkipped(config.writerId(), config.clock().instant(),
+        batchId, m.batchId(), OptionalLong.of(last.get().version())));
+    return Optional.of(new BatchResult(batchId, BatchResult.Outcome.SKIPPED_DUPLICATE,
+        OptionalLong.of(last.get().version()), 0, 0, 0, 0, Duration.ZERO, Duration.ZERO));
+  }
+
+  /** Loads the ledger from the table if the cache is cold. */
+  public void ensureLedgerLoaded() {
+    if (ledger.isLoaded()) {
+      return;
+    }
+    Instant start = config.clock().instant();
+    Ledger.WalkStats stats = ledger.load(table);
+    Duration took = Duration.between(start, config.clock().instant());
+    Optional<Ledger.Entry> last = ledger.last();
+    LOG.info("lance-sink writer '{}' loaded its ledger from {}: last batch {} (read {} versions"
+        + " in {} ms)", config.writerId(), table.displayUri(),
+        last.map(e -> Long.toString(e.marker().batchId())).orElse("none"), stats.versionsRead(),
+        took.toMillis());
+    events.publish(new SinkEvent.LedgerLoaded(config.writerId(), config.clock().instant(),
+        last.map(e -> OptionalLong.of(e.marker().batchId())).orElse(OptionalLong.empty()),
+        last.map(e -> OptionalLong.of(e.version())).orElse(OptionalLong.empty()),
+        stats.versionsRead(), took));
+  }
+
+  /** Records in table config that this writer commits here, so a later ledger miss fails closed. */
+  private void register() {
+    if (registered) {
+      return;
+    }
+    String key = Marker.registrationKey(config.writerId());
+    if (!table.config().containsKey(key)) {
+      table.updateConfig(Map.of(key, config.clock().instant().toString()));
+    }
+    registered = true;
+  }
+
+  private BatchResult empty(long batchId) {
+    LOG.info("lance-sink writer '{}' batch {} is empty; nothing committed", config.writerId(),
+        batchId);
+    events.publish(new SinkEvent.EmptyBatch(config.writerId(), config.clock().instant(), batchId));
+    return new BatchResult(batchId, BatchResult.Outcome.EMPTY, OptionalLong.empty(), 0, 0, 0, 0,
+        Duration.ZERO, Duration.ZERO);
+  }
+
+  private BatchResult committed(Marker marker, long version, CommitRetry.Attempts attempts,
+      Duration writeDuration, Instant commitStart) {
+    Duration commitDuration = Duration.between(commitStart, config.clock().instant());
+    events.publish(new SinkEvent.BatchCommitted(config.writerId(), config.clock().instant(),
+        marker.batchId(), version, marker.rows(), attempts.count(), writeDuration,
+        commitDuration));
+    return new BatchResult(marker.batchId(), BatchResult.Outcome.COMMITTED,
+        OptionalLong.of(version), marker.rows(), 0, 0, attempts.count(), writeDuration,
+        commitDuration);
+  }
+
+  @Override
+  public void close() {
+    // maintenance executors are stopped here once they exist
+  }
+}

@@ -1,0 +1,53 @@
+package io.github.lancesink.internal.lance;
+
+import java.util.Locale;
+
+/**
+ * Classifies Lance's Java exceptions, which carry the Rust error kind only in their message.
+ */
+final class LanceErrors {
+  private LanceErrors() {}
+
+  static boolean isNotFound(Throwable e) {
+    String m = text(e);
+    return m.contains("not found")
+        || m.contains("does not exist")
+        || m.contains("no such file")
+        || m.contains("datasetnotfound");
+  }
+
+  static boolean isConflict(Throwable e) {
+    String m = text(e);
+    return m.contains("conflict") || m.contains("incompatible") || m.contains("retryable commit");
+  }
+
+  static boolean isTransient(Throwable e) {
+    String m = text(e);
+    return m.contains("timed out")
+        || m.contains("timeout")
+        || m.contains("connection")
+        || m.contains("throttl")
+        || m.contains("slow down")
+        || m.contains("slowdown")
+        || m.contains("too many requests")
+        || m.contains("503")
+        || m.contains("500 internal")
+        || m.contains("service unavailable")
+        || m.contains("temporarily")
+        || m.contains("broken pipe")
+        || m.contains("io error")
+        || m.contains("object store error")
+        || m.contains("generic s3 error");
+  }
+
+  private static String text(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 8192; t = t.getCause()) {
+      sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString().toLowerCase(Locale.ROOT);
+  }
+}

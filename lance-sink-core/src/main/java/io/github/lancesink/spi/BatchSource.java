@@ -1,0 +1,44 @@
+package io.github.lancesink.spi;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * One batch of input as an engine delivers it. {@code LanceSink#write(long, ArrowReader)} wraps a
+ * reader in a source; an engine adapter (such as lance-sink-spark, which writes fragments on
+ * executors) implements it to stage data its own way while the core still owns the protocol:
+ * ledger check, validation rules, the commit with the marker, retries.
+ *
+ * @since 0.1.0
+ */
+public interface BatchSource {
+
+  /** The batch schema, known before any row is read. */
+  Schema schema();
+
+  /**
+   * True when the source can tell cheaply, without writing, that it has no rows. The default
+   * says it cannot tell (false); the sink then stages and finds out.
+   */
+  default boolean isKnownEmpty() {
+    return false;
+  }
+
+  /**
+   * Validates and writes the rows as uncommitted fragments. Must throw {@link
+   * io.github.lancesink.InvalidBatchException} (and stage nothing that could be committed) when
+   * rows are invalid.
+   *
+   * @param table the table to write through (an engine may use its own connection instead)
+   * @param batchId the batch id, for error messages
+   */
+  Staged stage(LanceTable table, long batchId);
+
+  /** Fragments staged for one batch and the number of rows they hold. */
+  record Staged(List<StagedFragments> fragments, long rows) {
+    public Staged {
+      fragments = List.copyOf(Objects.requireNonNull(fragments, "fragments"));
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.github.lancesink.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The one narrow port through which lance-sink reaches a Lance table. The real adapter wraps
+ * {@code org.lance.Dataset}; the testkit's {@code InMemoryLanceTable} implements the same port
+ * and the testkit's {@code LanceTableContract} proves both behave alike.
+ *
+ * <p>Failure contract: every method throws only {@link io.github.lancesink.LanceSinkException}
+ * subclasses. {@link io.github.lancesink.CommitConflictException} and {@link
+ * io.github.lancesink.RetryableException} mean nothing landed; {@link
+ * io.github.lancesink.CommitStateUnknownException} means a commit may have landed; {@link
+ * io.github.lancesink.TableOperationException} is fatal. Messages name the operation and the
+ * {@linkplain #displayUri() redacted URI}, never credentials.
+ *
+ * <p>Methods added after 0.1.0 are {@code default} methods that throw {@link
+ * UnsupportedOperationException} naming the alternative.
+ *
+ * @since 0.1.0
+ */
+public interface LanceTable extends AutoCloseable {
+
+  /** The table URI with any credentials or query string removed; safe for logs. */
+  String displayUri();
+
+  /**
+   * The latest committed version, read from storage (not a cached value), or empty when the
+   * dataset does not exist yet.
+   */
+  OptionalLong latestVersion();
+
+  /** The Arrow schema of the latest version, or empty when the dataset does not exist yet. */
+  Optional<Schema> schema();
+
+  /**
+   * Creates an empty dataset with {@code schema} unless one exists. Safe under races: exactly
+   * one creator wins and every caller returns normally afterwards.
+   *
+   * @return true when this call created the dataset
+   */
+  boolean createIfAbsent(Schema schema);
+
+  /**
+   * Writes {@code data} as new, uncommitted fragments. Nothing becomes visible to readers until
+   * a commit references them; fragments never committed are orphans that version cleanup
+   * removes. The reader may have been built on any allocator.
+   */
+  StagedFragments writeFragments(ArrowReader data);
+
+  /**
+   * Commits {@code fragments} as one Append version whose transaction properties are {@code
+   * properties}, in the same atomic commit.
+   *
+   * @param readVersion the version the caller based its decision on
+   * @return the new version
+   */
+  long commitAppend(long readVersion, List<StagedFragments> fragments, Map<String, String> properties);
+
+  /**
+   * The transaction properties stored with {@code version}. Versions written by compaction or
+   * other tools report {@link VersionProperties.Kind#NONE} or {@link
+   * VersionProperties.Kind#UNREADABLE}; a version removed by cleanup reports {@link
+   * VersionProperties.Kind#MISSING}.
+   */
+  VersionProperties properties(long version);
+
+  /** The oldest version still readable (after cleanup), or empty when the dataset is absent. */
+  OptionalLong earliestVersion();
+
+  /** Table-level configuration entries (persisted across versions). */
+  Map<String, String> config();
+
+  /** Upserts table-level configuration entries. Creates one new version. */
+  void updateConfig(Map<String, String> entries);
+
+  /** A snapshot of the table's shape at the latest version. */
+  TableStats stats();
+
+  /** Releases native resources. Idempotent. */
+  @Override
+  void close();
+}
