@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.policy.OptimizePolicy;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,13 @@ class LanceSinkSmokeTest {
       }
       assertThat(cold.table().stats().rows()).isEqualTo(30);
       assertThat(cold.lastCommittedBatchId()).hasValue(2);
+      long ids = 0;
+      try (ArrowReader scan = cold.table().scan(java.util.OptionalLong.empty(), List.of("id"))) {
+        while (scan.loadNextBatch()) {
+          ids += scan.getVectorSchemaRoot().getRowCount();
+        }
+      }
+      assertThat(ids).isEqualTo(30);
     }
   }
 }

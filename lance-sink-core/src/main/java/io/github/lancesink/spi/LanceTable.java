@@ -79,6 +79,13 @@ public interface LanceTable extends AutoCloseable {
   /** Upserts table-level configuration entries. Creates one new version. */
   void updateConfig(Map<String, String> entries);
 
+  /**
+   * Reads the live rows (deleted rows excluded) of {@code version}, or of the latest version
+   * when {@code version} is empty, projecting {@code columns} (all columns when empty). The
+   * caller closes the reader; it is valid after the table moves on.
+   */
+  ArrowReader scan(OptionalLong version, List<String> columns);
+
   /** A snapshot of the table's shape at the latest version. */
   TableStats stats();
 

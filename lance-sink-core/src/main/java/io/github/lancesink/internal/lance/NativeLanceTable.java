@@ -28,6 +28,7 @@ import org.lance.ReadOptions;
 import org.lance.Transaction;
 import org.lance.Version;
 import org.lance.WriteParams;
+import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
 
 /**
@@ -264,6 +265,28 @@ public final class NativeLanceTable implements LanceTable {
       ds.updateConfig(entries);
     } catch (RuntimeException e) {
       throw classifyRead("updateConfig", e);
+    }
+  }
+
+  @Override
+  public synchronized ArrowReader scan(OptionalLong version, List<String> columns) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("scan", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    Dataset at = null;
+    try {
+      at = version.isPresent() ? ds.checkoutVersion(version.getAsLong()) : ds.checkoutVersion(ds.version());
+      ScanOptions.Builder options = new ScanOptions.Builder();
+      if (!columns.isEmpty()) {
+        options.columns(columns);
+      }
+      return new ScanReader(at, at.newScan(options.build()), allocator);
+    } catch (RuntimeException e) {
+      if (at != null) {
+        at.close();
+      }
+      throw classifyRead("scan", e);
     }
   }
 
