@@ -1,0 +1,45 @@
+package io.github.lancesink.spark.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Shared setup of the Spark benchmarks (plain mains, not tests). */
+final class BenchSpark {
+  private BenchSpark() {}
+
+  static SparkSession session() {
+    return SparkSession.builder().master("local[2]").appName("lance-sink-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog",
+            "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+  }
+
+  /** Rows [from, to): id, name = 'item-<id>', vector[j] = (float) (id * 0.5 + j). */
+  static Dataset<Row> rows(SparkSession spark, long from, long to, int dim, int partitions) {
+    return spark.range(from, to, 1, partitions).selectExpr("id",
+        "concat('item-', id) AS name",
+        "transform(sequence(0, " + (dim - 1) + "), i -> CAST(id * 0.5 + i AS FLOAT)) AS vector");
+  }
+
+  static void delete(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.github.lancesink.spark.bench;
+
+import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.spark.LanceForeachBatch;
+import io.github.lancesink.spi.StagedFragments;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Spark path (local[2], LanceForeachBatch) against raw lance-core (one thread, Fragment.write
+ * + one Append commit through the native port) for the same rows in one run. Target: Spark
+ * throughput >= 0.8x raw. Args: [rows=500000] [dim=128] [workDir].
+ */
+public final class ThroughputBench {
+  private ThroughputBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+    int dim = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+    Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("tp-bench");
+    SparkSession spark = BenchSpark.session();
+
+    // warm-up of both paths (JIT, native library load)
+    raw(work.resolve("warm-raw.lance").toString(), 20_000, dim);
+    spark(spark, work.resolve("warm-spark.lance").toString(), 20_000, dim);
+
+    double rawSec = raw(work.resolve("raw.lance").toString(), rows, dim);
+    double sparkSec = spark(spark, work.resolve("spark.lance").toString(), rows, dim);
+    System.out.printf("ThroughputBench rows=%d dim=%d%n", rows, dim);
+    System.out.printf("  raw lance-core : %.2f s  %.0f rows/s%n", rawSec, rows / rawSec);
+    System.out.printf("  spark local[2] : %.2f s  %.0f rows/s%n", sparkSec, rows / sparkSec);
+    System.out.printf("  ratio spark/raw: %.2fx (target >= 0.8x)%n", rawSec / sparkSec);
+    BenchSpark.delete(work);
+    spark.stop();
+  }
+
+  static double spark(SparkSession spark, String uri, int rows, int dim) {
+    Dataset<Row> df = BenchSpark.rows(spark, 0, rows, dim, 2).cache();
+    df.count(); // generation is not part of the measured write
+    LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("bench")
+        .vectorColumn("vector", dim).build();
+    long t0 = System.nanoTime();
+    fn.call(df, 0L);
+    double s = (System.nanoTime() - t0) / 1e9;
+    fn.close();
+    df.unpersist(true);
+    return s;
+  }
+
+  static double raw(String uri, int rows, int dim) throws Exception {
+    Schema schema = new Schema(List.of(
+        Field.nullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("name", ArrowType.Utf8.INSTANCE),
+        new Field("vector", FieldType.nullable(new ArrowType.FixedSizeList(dim)),
+            List.of(Field.nullable("item",
+                new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE))))));
+    try (BufferAllocator alloc = new RootAllocator();
+        NativeLanceTable table = new NativeLanceTable(uri, Map.of());
+        Generated reader = new Generated(alloc, schema, rows, dim)) {
+      table.createIfAbsent(schema);
+      long t0 = System.nanoTime();
+      StagedFragments staged = table.writeFragments(reader);
+      table.commitAppend(table.latestVersion().orElseThrow(), List.of(staged), Map.of());
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  /** Generates the same rows as {@link BenchSpark#rows} in batches of 8,192. */
+  static final class Generated extends ArrowReader {
+    private final Schema schema;
+    private final int rows;
+    private final int dim;
+    private int next;
+
+    Generated(BufferAllocator alloc, Schema schema, int rows, int dim) {
+      super(alloc);
+      this.schema = schema;
+      this.rows = rows;
+      this.dim = dim;
+    }
+
+    @Override
+    public boolean loadNextBatch() throws java.io.IOException {
+      VectorSchemaRoot root = getVectorSchemaRoot();
+      int n = Math.min(8_192, rows - next);
+      if (n <= 0) {
+        return false;
+      }
+      root.allocateNew();
+      BigIntVector id = (BigIntVector) root.getVector("id");
+      VarCharVector name = (VarCharVector) root.getVector("name");
+      FixedSizeListVector vec = (FixedSizeListVector) root.getVector("vector");
+      Float4Vector data = (Float4Vector) vec.getDataVector();
+      for (int r = 0; r < n; r++) {
+        long i = next + r;
+        id.setSafe(r, i);
+        name.setSafe(r, ("item-" + i).getBytes(StandardCharsets.UTF_8));
+        int base = vec.startNewValue(r);
+        for (int j = 0; j < dim; j++) {
+          data.setSafe(base + j, (float) (i * 0.5 + j));
+        }
+      }
+      data.setValueCount(n * dim);
+      root.setRowCount(n);
+      next += n;
+      return true;
+    }
+
+    @Override
+    public long bytesRead() {
+      return 0;
+    }
+
+    @Override
+    protected void closeReadSource() {}
+
+    @Override
+    protected Schema readSchema() {
+      return schema;
+    }
+  }
+}
