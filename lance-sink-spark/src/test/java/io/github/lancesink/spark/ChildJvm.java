@@ -17,6 +17,8 @@ final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    cmd.add("-XX:TieredStopAtLevel=1"); // faster start-up; the child runs small batches
+    cmd.add("-XX:+UseSerialGC");
     String opens = System.getProperty("spark.add.opens", "");
     cmd.addAll(Arrays.stream(opens.split("\\s+")).filter(s -> !s.isBlank()).toList());
     cmd.add("-cp");

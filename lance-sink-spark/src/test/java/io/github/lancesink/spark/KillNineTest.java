@@ -51,6 +51,9 @@ class KillNineTest {
       Process p = ChildJvm.start(dir, "child-" + i, delta.toString(), lance, ckpt.toString(),
           marker.toString(), points.get(i));
       ChildJvm.awaitMarker(p, marker, Duration.ofMinutes(3), dir.resolve("child-" + i + ".log"));
+      if (points.get(i).startsWith("mid")) {
+        TimeUnit.SECONDS.sleep(5); // let the batch's other task finish writing its fragment
+      }
       ChildJvm.kill9(p);
     }
     Process last = ChildJvm.start(dir, "child-final", delta.toString(), lance, ckpt.toString(),

@@ -42,7 +42,11 @@ public final class StreamChild {
     String phase = point[0];
     long at = point.length > 1 ? Long.parseLong(point[1]) : -1;
 
-    SparkSession spark = TestSpark.builder().getOrCreate();
+    // one partition per Delta file, so a batch of two files runs as two concurrent tasks and a
+    // task frozen mid-write leaves its sibling's fragment written but uncommitted
+    SparkSession spark = TestSpark.builder()
+        .config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20))
+        .getOrCreate();
     LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(lance).writerId("crash-sync")
         .vectorColumn("vector", 8).rowIdentity("id").optimizePolicy(OptimizePolicy.never())
         .build();

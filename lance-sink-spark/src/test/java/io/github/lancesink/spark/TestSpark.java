@@ -36,6 +36,8 @@ final class TestSpark {
         .master("local[2]")
         .appName("lance-sink-spark-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "lance-sink-spark-warehouse").toString())
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.sql.session.timeZone", "UTC")

@@ -1,0 +1,68 @@
+package io.github.lancesink.spark.bench;
+
+import io.github.lancesink.spark.LanceForeachBatch;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Driver memory while the batch grows from 100k to 2M rows (128-d). Reports, per batch size,
+ * the bytes that tasks returned to the driver (Spark's task result size: fragment metadata only)
+ * and the driver heap retained after the batch (used heap after a full GC, minus the baseline).
+ * In local mode the executors share the driver's JVM, so peak heap during the job is not the
+ * driver's alone; retained heap and result bytes are. Target: both flat.
+ * Args: [dim=128] [workDir].
+ */
+public final class DriverMemoryBench {
+  private DriverMemoryBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int dim = args.length > 0 ? Integer.parseInt(args[0]) : 128;
+    Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("mem-bench");
+    SparkSession spark = BenchSpark.session();
+    AtomicLong resultBytes = new AtomicLong();
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.taskMetrics() != null) {
+          resultBytes.addAndGet(end.taskMetrics().resultSize());
+        }
+      }
+    });
+    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+    String uri = work.resolve("mem.lance").toString();
+    LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("mem-bench")
+        .vectorColumn("vector", dim).build();
+    fn.call(BenchSpark.rows(spark, 0, 10_000, dim, 2), 0L); // warm-up, opens the sink
+    long baseline = usedAfterGc(mem);
+    System.out.printf("DriverMemoryBench dim=%d baseline heap %.1f MB%n", dim, baseline / 1e6);
+    long next = 10_000;
+    long batch = 1;
+    for (long rows : new long[] {100_000, 500_000, 1_000_000, 2_000_000}) {
+      resultBytes.set(0);
+      long t0 = System.nanoTime();
+      fn.call(BenchSpark.rows(spark, next, next + rows, dim, 2), batch++);
+      double s = (System.nanoTime() - t0) / 1e9;
+      long retained = usedAfterGc(mem) - baseline;
+      System.out.printf("  rows=%,9d  %.1f s  task results to driver %,7d bytes"
+          + "  retained driver heap %+.1f MB%n", rows, s, resultBytes.get(), retained / 1e6);
+      next += rows;
+    }
+    fn.close();
+    BenchSpark.delete(work);
+    spark.stop();
+  }
+
+  private static long usedAfterGc(MemoryMXBean mem) throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return mem.getHeapMemoryUsage().getUsed();
+  }
+}
