@@ -107,7 +107,7 @@ public final class NativeLanceTable implements LanceTable {
 
   @Override
   public synchronized Optional<Schema> schema() {
-    Dataset ds = refreshed();
+    Dataset ds = current();
     return ds == null ? Optional.empty() : Optional.of(ds.getSchema());
   }
 
