@@ -74,7 +74,7 @@ public final class NativeLanceTable implements LanceTable {
     } else {
       try {
         dataset.checkoutLatest();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw classifyRead("refresh", e);
       }
     }
@@ -88,7 +88,7 @@ public final class NativeLanceTable implements LanceTable {
           .uri(uri)
           .readOptions(new ReadOptions.Builder().setStorageOptions(storageOptions).build())
           .build();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return null;
       }
@@ -125,7 +125,7 @@ public final class NativeLanceTable implements LanceTable {
       created.close();
       dataset = tryOpen();
       return true;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       dataset = tryOpen();
       if (dataset != null) {
         return false; // lost the creation race; the winner's dataset is there
@@ -151,7 +151,7 @@ public final class NativeLanceTable implements LanceTable {
         rows += f.getPhysicalRows();
       }
       return new LanceStagedFragments(fragments, rows);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
   }
@@ -192,7 +192,7 @@ public final class NativeLanceTable implements LanceTable {
       long version = committed.version();
       committed.close();
       return version;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
   }
@@ -206,7 +206,7 @@ public final class NativeLanceTable implements LanceTable {
     Dataset at;
     try {
       at = ds.checkoutVersion(version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return VersionProperties.of(version, VersionProperties.Kind.MISSING);
       }
@@ -223,7 +223,7 @@ public final class NativeLanceTable implements LanceTable {
             ? VersionProperties.of(version, VersionProperties.Kind.NONE)
             : VersionProperties.present(version, props.get());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // Lance 7.0.0 throws for Rewrite (compaction) transactions; never one of ours.
       return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
     } finally {
@@ -240,7 +240,7 @@ public final class NativeLanceTable implements LanceTable {
     try {
       List<Version> versions = ds.listVersions();
       return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(0).getId());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("listVersions", e);
     }
   }
@@ -253,7 +253,7 @@ public final class NativeLanceTable implements LanceTable {
     }
     try {
       return Map.copyOf(ds.getConfig());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("getConfig", e);
     }
   }
@@ -279,14 +279,14 @@ public final class NativeLanceTable implements LanceTable {
           added.add((long) f.getId());
         }
       });
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("revertAppend", e);
     }
     if (added.isEmpty()) {
       throw Errors.port("revertAppend", displayUri,
           new IllegalStateException("version " + appendVersion + " added no fragments"));
     }
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
       Dataset latest = refreshed();
       try (Transaction txn = new Transaction.Builder()
@@ -298,7 +298,7 @@ public final class NativeLanceTable implements LanceTable {
         long version = committed.version();
         committed.close();
         return version;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (!LanceErrors.isConflict(e)) {
           throw classifyCommit(latest.version(), e);
         }
@@ -319,7 +319,7 @@ public final class NativeLanceTable implements LanceTable {
    */
   @Override
   public synchronized void updateConfig(Map<String, String> entries) {
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
       Dataset ds = refreshed();
       if (ds == null) {
@@ -332,7 +332,7 @@ public final class NativeLanceTable implements LanceTable {
           new Transaction.Builder().readVersion(ds.version()).operation(op).build()) {
         new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         if (!LanceErrors.isConflict(e)) {
           throw classifyRead("updateConfig", e);
         }
@@ -356,7 +356,7 @@ public final class NativeLanceTable implements LanceTable {
         options.columns(columns);
       }
       return new ScanReader(at, at.newScan(options.build()), allocator);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (at != null) {
         at.close();
       }
@@ -381,7 +381,7 @@ public final class NativeLanceTable implements LanceTable {
       long versions = ds.listVersions().size();
       long rows = physical - deleted;
       return new TableStats(ds.version(), versions, fragments.size(), rows, deleted, -1, -1);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("stats", e);
     }
   }
@@ -401,7 +401,12 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  private LanceSinkException classifyRead(String operation, RuntimeException e) {
+  /**
+   * Lance's native calls can also throw checked exceptions (e.g. {@code java.io.IOException}
+   * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
+   * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
+   */
+  private LanceSinkException classifyRead(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -412,7 +417,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, RuntimeException e) {
+  private LanceSinkException classifyCommit(long readVersion, Exception e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);
