@@ -43,7 +43,8 @@ class LanceAssertionsTest {
     assertThatThrownBy(() -> assertThat(table).hasNoDuplicateKeys("id"))
         .isInstanceOf(AssertionError.class).hasMessageContaining("[0]=2");
     assertThatThrownBy(() -> assertThat(table).containsExactlyRowsById(0, 1))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("unexpected or duplicated: [0, 1]");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("unexpected or duplicated: [0, 1]");
     assertThatThrownBy(() -> assertThat(table).hasBatchCommittedOnce("w", 0))
         .isInstanceOf(AssertionError.class).hasMessageContaining("versions [2, 3]");
     // a revert of the duplicate (as the sink does after a same-writer race) settles it
