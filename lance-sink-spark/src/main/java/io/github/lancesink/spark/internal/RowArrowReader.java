@@ -96,13 +96,7 @@ final class RowArrowReader extends ArrowReader {
               data.setSafe(base + j, 0f);
             }
           } else {
-            for (int j = 0; j < dim; j++) {
-              if (a.isNullAt(j)) {
-                data.setNull(base + j); // the core's checks report it
-              } else {
-                data.setSafe(base + j, a.getFloat(j));
-              }
-            }
+            copy(a, data, base, dim);
           }
         }
       }
@@ -136,6 +130,31 @@ final class RowArrowReader extends ArrowReader {
       }
     }
     return n > 0;
+  }
+
+  /** Copies one vector; a bulk copy when it has no null element (the common case). */
+  private static void copy(ArrayData a, Float4Vector data, int base, int dim) {
+    while (data.getValueCapacity() < base + dim) {
+      data.reAlloc();
+    }
+    boolean nulls = false;
+    for (int j = 0; j < dim && !nulls; j++) {
+      nulls = a.isNullAt(j);
+    }
+    if (!nulls) {
+      float[] f = a.toFloatArray();
+      for (int j = 0; j < dim; j++) {
+        data.set(base + j, f[j]);
+      }
+      return;
+    }
+    for (int j = 0; j < dim; j++) {
+      if (a.isNullAt(j)) {
+        data.setNull(base + j); // the core's checks report it
+      } else {
+        data.set(base + j, a.getFloat(j));
+      }
+    }
   }
 
   /** The newest {@code _commit_timestamp} seen (microseconds since the epoch), if any. */

@@ -1,4 +1,4 @@
-package io.github.lancesink.spark.bench;
+package io.github.lancesink.bench;
 
 import io.github.lancesink.spark.BatchReport;
 import io.github.lancesink.spark.LanceForeachBatch;
@@ -17,19 +17,20 @@ import org.apache.spark.sql.streaming.Trigger;
  * Freshness of a Delta change feed streamed into Lance: a producer commits {@code rate} rows to
  * Delta once per second, a stream with a 5 s processing-time trigger writes them to Lance, and
  * every committed batch reports the lag from its newest {@code _commit_timestamp} to the Lance
- * commit. Target: p99 <= trigger + 2 s. Args: [seconds=60] [rate=2000] [dim=128] [workDir].
+ * commit. Target: p99 <= trigger + 2 s. System properties: bench.spark.freshness.seconds (60),
+ * bench.spark.freshness.rate (2000 rows/s), bench.spark.dim (128).
  */
-public final class FreshnessBench {
-  private FreshnessBench() {}
+final class SparkFreshnessBench {
+  private SparkFreshnessBench() {}
 
   static final ConcurrentLinkedQueue<BatchReport> REPORTS = new ConcurrentLinkedQueue<>();
 
-  public static void main(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
-    int dim = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-    Path work = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("fresh-bench");
-    SparkSession spark = BenchSpark.session();
+  static void run() throws Exception {
+    int seconds = Integer.getInteger("bench.spark.freshness.seconds", 60);
+    int rate = Integer.getInteger("bench.spark.freshness.rate", 2_000);
+    int dim = Integer.getInteger("bench.spark.dim", 128);
+    Path work = Files.createTempDirectory("lance-sink-spark-fresh-bench");
+    SparkSession spark = SparkBenchSupport.session();
     String delta = work.resolve("delta").toString();
     spark.sql("CREATE TABLE delta.`" + delta + "` (id BIGINT, name STRING, vector ARRAY<FLOAT>)"
         + " USING delta TBLPROPERTIES (delta.enableChangeDataFeed = true)");
@@ -45,7 +46,7 @@ public final class FreshnessBench {
     long start = System.nanoTime();
     while (System.nanoTime() - start < seconds * 1_000_000_000L) {
       long t0 = System.nanoTime();
-      BenchSpark.rows(spark, produced, produced + rate, dim, 1).write().format("delta")
+      SparkBenchSupport.rows(spark, produced, produced + rate, dim, 1).write().format("delta")
           .mode("append").save(delta);
       produced += rate;
       long left = 1_000 - (System.nanoTime() - t0) / 1_000_000;
@@ -66,10 +67,15 @@ public final class FreshnessBench {
     System.out.printf("FreshnessBench %d s, produced %d rows (%.0f rows/s achieved), trigger 5 s,"
         + " %d committed batches%n", seconds, produced, produced / elapsed, lags.size());
     if (!lags.isEmpty()) {
-      System.out.printf("  lag ms: p50=%d p99=%d max=%d (target p99 <= 7000)%n",
-          pct(lags, 0.50), pct(lags, 0.99), lags.get(lags.size() - 1));
+      new Results("Spark change-feed freshness (" + seconds + " s at " + rate + " rows/s target, "
+              + String.format("%.0f", produced / elapsed) + " achieved, 5 s trigger, " + dim
+              + "-d)", "batches", "p50 lag ms", "p99 lag ms", "max lag ms")
+          .row(lags.size(), pct(lags, 0.50), pct(lags, 0.99), lags.get(lags.size() - 1))
+          .note("Lag = Lance commit time - newest _commit_timestamp of the batch. Target: p99 <="
+              + " 7000 ms (trigger + 2 s). The producer commits to Delta once per second.")
+          .write("spark-freshness");
     }
-    BenchSpark.delete(work);
+    SparkBenchSupport.delete(work);
     spark.stop();
   }
 

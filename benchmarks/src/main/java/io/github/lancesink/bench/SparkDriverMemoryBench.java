@@ -1,4 +1,4 @@
-package io.github.lancesink.spark.bench;
+package io.github.lancesink.bench;
 
 import io.github.lancesink.spark.LanceForeachBatch;
 import java.lang.management.ManagementFactory;
@@ -16,15 +16,17 @@ import org.apache.spark.sql.SparkSession;
  * and the driver heap retained after the batch (used heap after a full GC, minus the baseline).
  * In local mode the executors share the driver's JVM, so peak heap during the job is not the
  * driver's alone; retained heap and result bytes are. Target: both flat.
- * Args: [dim=128] [workDir].
+ * System property: bench.spark.dim (128).
  */
-public final class DriverMemoryBench {
-  private DriverMemoryBench() {}
+final class SparkDriverMemoryBench {
+  private SparkDriverMemoryBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int dim = args.length > 0 ? Integer.parseInt(args[0]) : 128;
-    Path work = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("mem-bench");
-    SparkSession spark = BenchSpark.session();
+  static void run() throws Exception {
+    int dim = Integer.getInteger("bench.spark.dim", 128);
+    Path work = Files.createTempDirectory("lance-sink-spark-mem-bench");
+    Results results = new Results("Spark driver memory vs batch size (" + dim + "-d)",
+        "rows in batch", "seconds", "task result bytes to driver", "retained driver heap MB");
+    SparkSession spark = SparkBenchSupport.session();
     AtomicLong resultBytes = new AtomicLong();
     spark.sparkContext().addSparkListener(new SparkListener() {
       @Override
@@ -38,7 +40,7 @@ public final class DriverMemoryBench {
     String uri = work.resolve("mem.lance").toString();
     LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("mem-bench")
         .vectorColumn("vector", dim).build();
-    fn.call(BenchSpark.rows(spark, 0, 10_000, dim, 2), 0L); // warm-up, opens the sink
+    fn.call(SparkBenchSupport.rows(spark, 0, 10_000, dim, 2), 0L); // warm-up, opens the sink
     long baseline = usedAfterGc(mem);
     System.out.printf("DriverMemoryBench dim=%d baseline heap %.1f MB%n", dim, baseline / 1e6);
     long next = 10_000;
@@ -46,15 +48,20 @@ public final class DriverMemoryBench {
     for (long rows : new long[] {100_000, 500_000, 1_000_000, 2_000_000}) {
       resultBytes.set(0);
       long t0 = System.nanoTime();
-      fn.call(BenchSpark.rows(spark, next, next + rows, dim, 2), batch++);
+      fn.call(SparkBenchSupport.rows(spark, next, next + rows, dim, 2), batch++);
       double s = (System.nanoTime() - t0) / 1e9;
       long retained = usedAfterGc(mem) - baseline;
       System.out.printf("  rows=%,9d  %.1f s  task results to driver %,7d bytes"
           + "  retained driver heap %+.1f MB%n", rows, s, resultBytes.get(), retained / 1e6);
+      results.row(rows, s, resultBytes.get(), retained / 1e6);
       next += rows;
     }
     fn.close();
-    BenchSpark.delete(work);
+    results.note("Target: flat. Task result bytes are everything the executors send to the driver"
+        + " (fragment metadata); retained heap is used heap after full GCs minus the baseline after"
+        + " a warm-up batch. local[2]: executors share the JVM, so peak heap is not reported.")
+        .write("spark-driver-memory");
+    SparkBenchSupport.delete(work);
     spark.stop();
   }
 

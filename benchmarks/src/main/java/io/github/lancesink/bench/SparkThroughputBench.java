@@ -1,4 +1,4 @@
-package io.github.lancesink.spark.bench;
+package io.github.lancesink.bench;
 
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.spark.LanceForeachBatch;
@@ -28,16 +28,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Spark path (local[2], LanceForeachBatch) against raw lance-core (one thread, Fragment.write
  * + one Append commit through the native port) for the same rows in one run. Target: Spark
- * throughput >= 0.8x raw. Args: [rows=500000] [dim=128] [workDir].
+ * throughput >= 0.8x raw. System properties: bench.spark.rows (500000), bench.spark.dim (128).
  */
-public final class ThroughputBench {
-  private ThroughputBench() {}
+final class SparkThroughputBench {
+  private SparkThroughputBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
-    int dim = args.length > 1 ? Integer.parseInt(args[1]) : 128;
-    Path work = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("tp-bench");
-    SparkSession spark = BenchSpark.session();
+  static void run() throws Exception {
+    int rows = Integer.getInteger("bench.spark.rows", 500_000);
+    int dim = Integer.getInteger("bench.spark.dim", 128);
+    Path work = Files.createTempDirectory("lance-sink-spark-tp-bench");
+    SparkSession spark = SparkBenchSupport.session();
 
     // warm-up of both paths (JIT, native library load)
     raw(work.resolve("warm-raw.lance").toString(), 20_000, dim);
@@ -45,16 +45,21 @@ public final class ThroughputBench {
 
     double rawSec = raw(work.resolve("raw.lance").toString(), rows, dim);
     double sparkSec = spark(spark, work.resolve("spark.lance").toString(), rows, dim);
-    System.out.printf("ThroughputBench rows=%d dim=%d%n", rows, dim);
-    System.out.printf("  raw lance-core : %.2f s  %.0f rows/s%n", rawSec, rows / rawSec);
-    System.out.printf("  spark local[2] : %.2f s  %.0f rows/s%n", sparkSec, rows / sparkSec);
-    System.out.printf("  ratio spark/raw: %.2fx (target >= 0.8x)%n", rawSec / sparkSec);
-    BenchSpark.delete(work);
+    new Results("Spark foreachBatch vs raw lance-core (" + rows + " rows x " + dim + "-d, one batch)",
+            "path", "seconds", "rows/s")
+        .row("raw lance-core, 1 thread (Fragment.write + Append commit)", rawSec, rows / rawSec)
+        .row("LanceForeachBatch, Spark local[2] (ArrowWriter + 2 tasks + 1 commit)", sparkSec,
+            rows / sparkSec)
+        .row("ratio spark/raw", rawSec / sparkSec, "")
+        .note("Target: ratio >= 0.8. The Spark input is cached and materialized before timing;"
+            + " the raw input is generated on the fly (same values).")
+        .write("spark-vs-raw");
+    SparkBenchSupport.delete(work);
     spark.stop();
   }
 
   static double spark(SparkSession spark, String uri, int rows, int dim) {
-    Dataset<Row> df = BenchSpark.rows(spark, 0, rows, dim, 2).cache();
+    Dataset<Row> df = SparkBenchSupport.rows(spark, 0, rows, dim, 2).cache();
     df.count(); // generation is not part of the measured write
     LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("bench")
         .vectorColumn("vector", dim).build();

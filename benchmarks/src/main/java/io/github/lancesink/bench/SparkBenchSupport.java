@@ -1,4 +1,4 @@
-package io.github.lancesink.spark.bench;
+package io.github.lancesink.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +10,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Shared setup of the Spark benchmarks (plain mains, not tests). */
-final class BenchSpark {
-  private BenchSpark() {}
+/** Shared setup of the Spark benchmarks: local[2] with Delta. */
+final class SparkBenchSupport {
+  private SparkBenchSupport() {}
 
   static SparkSession session() {
-    return SparkSession.builder().master("local[2]").appName("lance-sink-bench")
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("lance-sink-bench")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.session.timeZone", "UTC")
@@ -23,6 +23,8 @@ final class BenchSpark {
         .config("spark.sql.catalog.spark_catalog",
             "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
   }
 
   /** Rows [from, to): id, name = 'item-<id>', vector[j] = (float) (id * 0.5 + j). */
