@@ -175,6 +175,10 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       return this;
     }
 
+    /**
+     * How batches are applied (default {@link WriteMode#append()}). This version of the Spark
+     * adapter writes append mode only; keyed modes are rejected before anything is written.
+     */
     public Builder writeMode(WriteMode mode) {
       this.writeMode = Objects.requireNonNull(mode, "writeMode");
       return this;
@@ -248,6 +252,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       return this;
     }
 
+    /** Validates the settings; the sink itself is opened on the driver at the first batch. */
     public LanceForeachBatch build() {
       if (tableUri == null) {
         throw new IllegalStateException("tableUri is required");
