@@ -3,6 +3,8 @@ package io.github.lancesink.internal.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -195,6 +197,47 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   @Override
+  public synchronized void ensureKeyIndex(List<String> keyColumns) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      return;
+    }
+    try {
+      NativeKeyedWrites.ensureKeyIndex(ds, keyColumns);
+    } catch (RuntimeException e) {
+      throw classifyRead("ensureKeyIndex", e);
+    }
+  }
+
+  @Override
+  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> staged, Map<String, String> properties) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
+    try {
+      return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
+          storageOptions);
+    } catch (RuntimeException e) {
+      throw classifyCommit(readVersion, e);
+    }
+  }
+
+  private static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
+    List<FragmentMetadata> fragments = new ArrayList<>();
+    for (StagedFragments s : staged) {
+      if (!(s instanceof LanceStagedFragments l)) {
+        throw new IllegalArgumentException(
+            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
+      }
+      fragments.addAll(l.fragments());
+    }
+    return fragments;
+  }
+
+  @Override
   public synchronized VersionProperties properties(long version) {
     Dataset ds = refreshed();
     if (ds == null || version < 1) {
@@ -327,7 +370,7 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  private LanceSinkException classifyRead(String operation, RuntimeException e) {
+  LanceSinkException classifyRead(String operation, RuntimeException e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -338,7 +381,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, RuntimeException e) {
+  LanceSinkException classifyCommit(long readVersion, RuntimeException e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);
