@@ -30,6 +30,8 @@ import org.lance.index.scalar.BTreeIndexParams;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Update;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed writes on real Lance as one {@code Update} transaction: the stored rows of the batch's
@@ -38,10 +40,14 @@ import org.lance.operation.Update;
  * commit carries the deletion vectors, the new fragments and the marker together.
  */
 final class NativeKeyedWrites {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeKeyedWrites.class);
   /** Prefix of the BTREE index the sink keeps on each key column. */
   static final String INDEX_PREFIX = "lance_sink_key_";
-  /** Keys per lookup scan; keeps the filter expression small. */
-  static final int LOOKUP_CHUNK = 1_000;
+  /**
+   * Keys per indexed lookup scan. Measured on 1M rows (1k random keys): 1000 keys per scan took
+   * 200-490 ms, 250 took 220-360 ms, 50 took 110-160 ms, 20 and 10 took 140-260 ms.
+   */
+  static final int LOOKUP_CHUNK = 64;
   /** Fragments the key index may lag behind before it is folded forward. */
   static final int MAX_UNINDEXED_FRAGMENTS = 8;
 
@@ -75,7 +81,10 @@ final class NativeKeyedWrites {
       }
     }
     if (!stale.isEmpty()) {
+      long start = System.nanoTime();
       ds.optimizeIndices(OptimizeOptions.builder().indexNames(stale).build());
+      LOG.debug("folded new fragments into key indexes {} in {} ms", stale,
+          (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -92,9 +101,12 @@ final class NativeKeyedWrites {
     List<Long> removed = new ArrayList<>();
     long removedRows = 0;
     long absentDeletes = 0;
+    long start = System.nanoTime();
+    long looked = start;
     if (!change.removesNothing()) {
       try (Dataset at = latest.checkoutVersion(readVersion)) {
         Lookup found = lookup(at, change);
+        looked = System.nanoTime();
         for (Map.Entry<Integer, List<Integer>> e : found.offsets.entrySet()) {
           FragmentMetadata after = at.getFragment(e.getKey()).deleteRows(e.getValue());
           if (after == null) {
@@ -107,6 +119,7 @@ final class NativeKeyedWrites {
         absentDeletes = change.deletedKeys().size() - found.matchedDeletes.size();
       }
     }
+    long deleted = System.nanoTime();
     try (Transaction txn =
         new Transaction.Builder()
             .readVersion(readVersion)
@@ -120,6 +133,11 @@ final class NativeKeyedWrites {
       Dataset committed = new CommitBuilder(latest).writeParams(storageOptions).execute(txn);
       long version = committed.version();
       committed.close();
+      long end = System.nanoTime();
+      LOG.debug("keyed commit v{}: lookup {} ms, deletion vectors {} ms, commit {} ms; {} rows"
+          + " removed from {} fragments", version, (looked - start) / 1_000_000,
+          (deleted - looked) / 1_000_000, (end - deleted) / 1_000_000, removedRows,
+          updated.size() + removed.size());
       return new KeyedCommit(version, removedRows, absentDeletes);
     }
   }

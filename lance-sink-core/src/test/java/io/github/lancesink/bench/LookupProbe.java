@@ -1,0 +1,79 @@
+package io.github.lancesink.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.lance.Dataset;
+import org.lance.ipc.LanceScanner;
+import org.lance.ipc.ScanOptions;
+
+/** Probe: ways to find row addresses of 1k random keys in a large table. Not run by surefire. */
+public final class LookupProbe {
+  public static void main(String[] args) throws Exception {
+    int rows = Integer.parseInt(args[0]);
+    Path dir = Files.createTempDirectory("probe");
+    String uri = dir.resolve("a.lance").toString();
+    try (BufferAllocator alloc = new RootAllocator()) {
+      KeyedRouteBench.create(alloc, uri, rows);
+      try (Dataset ds = Dataset.open().allocator(alloc).uri(uri).build()) {
+        Random rnd = new Random(3);
+        for (int chunk : new int[] {50, 20, 10}) {
+          for (int rep = 0; rep < 3; rep++) {
+            long[] keys = rnd.longs(1000, 0, rows).toArray();
+            long t0 = System.nanoTime();
+            long found = 0;
+            for (int from = 0; from < keys.length; from += chunk) {
+              StringBuilder f = new StringBuilder("id IN (");
+              for (int i = from; i < Math.min(keys.length, from + chunk); i++) {
+                f.append(i == from ? "" : ",").append(keys[i]);
+              }
+              f.append(')');
+              found += count(ds, new ScanOptions.Builder().columns(List.of("id"))
+                  .filter(f.toString()).withRowAddress(true).build());
+            }
+            System.out.printf("rows=%d index chunk=%d: %.1f ms (%d found)%n", rows, chunk,
+                (System.nanoTime() - t0) / 1e6, found);
+          }
+        }
+        for (int rep = 0; rep < 3; rep++) {
+          Set<Long> keys = new HashSet<>();
+          rnd.longs(1000, 0, rows).forEach(keys::add);
+          long t0 = System.nanoTime();
+          long found = 0;
+          try (LanceScanner sc = ds.newScan(new ScanOptions.Builder().columns(List.of("id"))
+              .withRowAddress(true).build()); ArrowReader r = sc.scanBatches()) {
+            while (r.loadNextBatch()) {
+              VectorSchemaRoot root = r.getVectorSchemaRoot();
+              BigIntVector id = (BigIntVector) root.getVector("id");
+              for (int i = 0; i < root.getRowCount(); i++) {
+                if (keys.contains(id.get(i))) {
+                  found++;
+                }
+              }
+            }
+          }
+          System.out.printf("rows=%d java scan: %.1f ms (%d found)%n", rows,
+              (System.nanoTime() - t0) / 1e6, found);
+        }
+      }
+    }
+  }
+
+  static long count(Dataset ds, ScanOptions o) throws Exception {
+    long n = 0;
+    try (LanceScanner sc = ds.newScan(o); ArrowReader r = sc.scanBatches()) {
+      while (r.loadNextBatch()) {
+        n += r.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    return n;
+  }
+}
