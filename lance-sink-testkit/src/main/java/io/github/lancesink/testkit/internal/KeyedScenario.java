@@ -1,7 +1,7 @@
-package io.github.lancesink.keyed;
+package io.github.lancesink.testkit.internal;
 
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.keyed.KeyedBatch.Row;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,16 +13,16 @@ import java.util.Random;
  * A random sequence of keyed batches over a small key universe (so keys are inserted, updated,
  * deleted and re-inserted) together with the reference model: a plain map id -> val.
  */
-final class KeyedScenario {
-  static final int KEYS = 12;
+public final class KeyedScenario {
+  public static final int KEYS = 12;
 
   /** One batch and the model state after applying it. */
-  record Step(KeyedBatch batch, Map<Long, Long> after) {}
+  public record Step(KeyedRows batch, Map<Long, Long> after) {}
 
-  final WriteMode mode;
-  final List<Step> steps = new ArrayList<>();
+  public final WriteMode mode;
+  public final List<Step> steps = new ArrayList<>();
 
-  KeyedScenario(long seed, int batches) {
+  public KeyedScenario(long seed, int batches) {
     Random rnd = new Random(seed);
     int kind = rnd.nextInt(3);
     this.mode = switch (kind) {
@@ -35,9 +35,9 @@ final class KeyedScenario {
     long commitVersion = 1;
     for (int b = 0; b < batches; b++) {
       int n = 1 + rnd.nextInt(6);
-      KeyedBatch batch;
+      KeyedRows batch;
       if (kind == 0) {
-        batch = KeyedBatch.upsert();
+        batch = KeyedRows.upsert();
         List<Long> ids = new ArrayList<>();
         for (long k = 0; k < KEYS; k++) {
           ids.add(k);
@@ -48,7 +48,7 @@ final class KeyedScenario {
           model.put(id, val++);
         }
       } else if (kind == 1) {
-        batch = KeyedBatch.upsert().withSeq();
+        batch = KeyedRows.upsert().withSeq();
         List<Long> seqs = new ArrayList<>();
         for (long s = 0; s < n; s++) {
           seqs.add(s);
@@ -67,7 +67,7 @@ final class KeyedScenario {
         }
         best.forEach((id, sv) -> model.put(id, sv[1]));
       } else {
-        batch = KeyedBatch.cdc();
+        batch = KeyedRows.cdc();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           long id = rnd.nextInt(KEYS);
