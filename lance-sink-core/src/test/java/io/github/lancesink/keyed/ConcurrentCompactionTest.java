@@ -32,7 +32,7 @@ class ConcurrentCompactionTest {
     String uri = dir.resolve("t.lance").toString();
     Map<Long, Long> model = new HashMap<>();
     try (RootAllocator alloc = new RootAllocator();
-        FaultyTable table = new FaultyTable(new NativeLanceTable(uri, Map.of()), () -> {
+        CompactingTable table = new CompactingTable(new NativeLanceTable(uri, Map.of()), () -> {
           try (Dataset ds = Dataset.open().uri(uri).build()) {
             ds.compact(CompactionOptions.builder().withMaterializeDeletions(true)
                 .withMaterializeDeletionsThreshold(0.0f).build());
@@ -53,7 +53,7 @@ class ConcurrentCompactionTest {
         }
       }
       long fragmentsBefore = table.stats().fragments();
-      table.inject(FaultyTable.Fault.CONCURRENT_COMPACTION);
+      table.compactBeforeNextCommit();
       KeyedBatch batch = KeyedBatch.upsert().add(Row.of(0, 900)).add(Row.of(7, 907))
           .add(Row.of(11, 911)).add(Row.of(30, 930));
       model.put(0L, 900L);

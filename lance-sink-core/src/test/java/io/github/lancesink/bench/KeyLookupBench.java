@@ -15,8 +15,8 @@ import org.lance.Dataset;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 
-/** Probe: ways to find row addresses of 1k random keys in a large table. Not run by surefire. */
-public final class LookupProbe {
+/** Probe (not a surefire test): ways to find row addresses of 1k random keys in a large table. Not run by surefire. */
+public final class KeyLookupBench {
   public static void main(String[] args) throws Exception {
     int rows = Integer.parseInt(args[0]);
     Path dir = Files.createTempDirectory("probe");
