@@ -25,9 +25,12 @@ public final class KeyLookupBench {
       KeyedRouteBench.create(alloc, uri, rows);
       try (Dataset ds = Dataset.open().allocator(alloc).uri(uri).build()) {
         Random rnd = new Random(3);
-        for (int chunk : new int[] {50, 20, 10}) {
+        int nkeys = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        for (int chunk : new int[] {64, -64, 256, -256}) {
+          boolean noCols = chunk < 0;
+          chunk = Math.abs(chunk);
           for (int rep = 0; rep < 3; rep++) {
-            long[] keys = rnd.longs(1000, 0, rows).toArray();
+            long[] keys = rnd.longs(nkeys, 0, rows).toArray();
             long t0 = System.nanoTime();
             long found = 0;
             for (int from = 0; from < keys.length; from += chunk) {
@@ -36,16 +39,18 @@ public final class KeyLookupBench {
                 f.append(i == from ? "" : ",").append(keys[i]);
               }
               f.append(')');
-              found += count(ds, new ScanOptions.Builder().columns(List.of("id"))
+              found += count(ds, new ScanOptions.Builder()
+                  .columns(noCols ? List.of() : List.of("id"))
                   .filter(f.toString()).withRowAddress(true).build());
             }
-            System.out.printf("rows=%d index chunk=%d: %.1f ms (%d found)%n", rows, chunk,
-                (System.nanoTime() - t0) / 1e6, found);
+            System.out.printf("rows=%d keys=%d index chunk=%d cols=%s: %.1f ms (%d found)%n",
+                rows, nkeys, chunk, noCols ? "none" : "id", (System.nanoTime() - t0) / 1e6,
+                found);
           }
         }
         for (int rep = 0; rep < 3; rep++) {
           Set<Long> keys = new HashSet<>();
-          rnd.longs(1000, 0, rows).forEach(keys::add);
+          rnd.longs(nkeys, 0, rows).forEach(keys::add);
           long t0 = System.nanoTime();
           long found = 0;
           try (LanceScanner sc = ds.newScan(new ScanOptions.Builder().columns(List.of("id"))
