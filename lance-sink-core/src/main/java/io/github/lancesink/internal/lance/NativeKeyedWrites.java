@@ -53,10 +53,11 @@ final class NativeKeyedWrites {
   /**
    * Fragments the key index may lag behind before it is folded forward. Unindexed fragments are
    * flat-scanned by every lookup scan; folding forward costs about 50-90 ms at 1M rows and one
-   * version. Measured at 1M rows, 10k-key batches: lag 8 gave 250-400 ms lookups, lag 1 gave
-   * 220-390 ms plus a fold every other batch (noisy host); 4 is the middle ground.
+   * version. Measured at 1M rows, 10k-key CDC batches (whole write, noisy host): lag 8 gave
+   * 406-581 ms, lag 4 gave 752-1026 ms, lag 1 gave 368-636 ms; no lag setting won clearly, so
+   * the index is folded rarely (fewer versions).
    */
-  static final int MAX_UNINDEXED_FRAGMENTS = 4;
+  static final int MAX_UNINDEXED_FRAGMENTS = 8;
 
   private NativeKeyedWrites() {}
 
