@@ -101,6 +101,7 @@ public final class FaultInjectingTable implements LanceTable {
   }
 
   private <T> T commit(long readVersion, java.util.function.Supplier<T> doCommit) {
+    faults.runBeforeCommit();
     Faults.CommitFault fault = faults.takeCommitFault();
     String uri = delegate.displayUri();
     if (fault == Faults.CommitFault.FAIL_RETRYABLE) {
@@ -124,6 +125,11 @@ public final class FaultInjectingTable implements LanceTable {
     }
     faults.maybeCrash(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
     return version;
+  }
+
+  @Override
+  public long revertAppend(long appendVersion, Map<String, String> properties) {
+    return delegate.revertAppend(appendVersion, properties);
   }
 
   @Override
