@@ -201,6 +201,49 @@ public abstract class KeyedTableContract {
     }
   }
 
+  /**
+   * Purpose: two sinks sharing a writer id race on the same keyed batch; it lands once. Steps:
+   * store ids 0..3; sink B stages batch 1 (replacing id 1 and adding id 7, or only adding ids 8
+   * and 9), and right before B commits, sink A writes the same batch 1 completely. Pass: B
+   * reports {@code SKIPPED_DUPLICATE} (after a conflict or after reverting its rebased commit),
+   * and the table holds every key exactly once with the batch's values.
+   */
+  @Test
+  void sameWriterRacingOnAKeyedBatchLandsItOnce() throws Exception {
+    for (boolean newKeysOnly : new boolean[] {false, true}) {
+      try (LanceTable shared = newTable()) {
+        Faults faults = new Faults();
+        LanceSink a = sink(shared, WriteMode.upsert("id"));
+        LanceSink b = sink(new FaultInjectingTable(shared, faults), WriteMode.upsert("id"));
+        KeyedRows seed = KeyedRows.upsert();
+        Map<Long, Long> expected = new HashMap<>();
+        for (long id = 0; id < 4; id++) {
+          seed.add(Row.of(id, id));
+          expected.put(id, id);
+        }
+        assertThat(write(a, 0, seed).committed()).isTrue();
+        KeyedRows batch = KeyedRows.upsert();
+        for (long id : newKeysOnly ? new long[] {8, 9} : new long[] {1, 7}) {
+          batch.add(Row.of(id, 100 + id));
+          expected.put(id, 100 + id);
+        }
+        b.lastCommittedBatchId(); // B's ledger is warm and behind once A commits
+        faults.beforeNextCommit(() -> {
+          try {
+            assertThat(write(a, 1, batch).committed()).isTrue();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        assertThat(write(b, 1, batch).outcome()).as("new keys only: %s", newKeysOnly)
+            .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
+        assertThat(KeyedRows.read(shared, OptionalLong.empty())).isEqualTo(expected);
+        a.close();
+        b.close();
+      }
+    }
+  }
+
   private static String arm(Faults faults, Random rnd) {
     switch (rnd.nextInt(9)) {
       case 0 -> faults.failNextCommits(1 + rnd.nextInt(2));
