@@ -15,7 +15,10 @@ import org.lance.Dataset;
 import org.lance.ipc.LanceScanner;
 import org.lance.ipc.ScanOptions;
 
-/** Probe (not a surefire test): ways to find row addresses of 1k random keys in a large table. Not run by surefire. */
+/**
+ * Probe, not run by surefire: ways to find the row addresses of random keys in a large table.
+ * Run with {@code java -cp <test classpath> io.github.lancesink.bench.KeyLookupBench rows keys}.
+ */
 public final class KeyLookupBench {
   public static void main(String[] args) throws Exception {
     int rows = Integer.parseInt(args[0]);

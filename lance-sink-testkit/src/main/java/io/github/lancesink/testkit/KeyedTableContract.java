@@ -119,7 +119,8 @@ public abstract class KeyedTableContract {
     Map<String, Map<Long, Map<Long, Long>>> written = new HashMap<>();
     TreeMap<Long, Map<String, Long>> installs = new TreeMap<>();
     long nextId = 0;
-    try (LanceTable table = newTable(); LanceSink sink = sink(table, WriteMode.replaceGroups("grp"))) {
+    try (LanceTable table = newTable();
+        LanceSink sink = sink(table, WriteMode.replaceGroups("grp"))) {
       for (long batch = 1; batch <= 8; batch++) {
         KeyedRows b = KeyedRows.upsert().chunked(2);
         Map<String, Long> gens = new HashMap<>();
