@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Runs the named benchmarks. Each prints a result table and writes it under
- * {@code benchmarks/results/}. Usage: {@code BenchMain append|ledger|spark-throughput|spark-memory|spark-freshness|all}.
+ * {@code benchmarks/results/}. Usage: {@code BenchMain <names>|all} with names (comma-separated)
+ * append, ledger, keyed, spark-throughput, spark-memory, spark-freshness.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -23,6 +24,7 @@ public final class BenchMain {
     benches.put("spark-throughput", SparkThroughputBench::run);
     benches.put("spark-memory", SparkDriverMemoryBench::run);
     benches.put("spark-freshness", SparkFreshnessBench::run);
+    benches.put("keyed", KeyedBench::run);
     String which = args.length == 0 ? "all" : args[0];
     for (var e : benches.entrySet()) {
       if (which.equals("all") || Arrays.asList(which.split(",")).contains(e.getKey())) {

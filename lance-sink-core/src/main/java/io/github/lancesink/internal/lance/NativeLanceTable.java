@@ -3,6 +3,8 @@ package io.github.lancesink.internal.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -31,6 +33,7 @@ import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
 import org.lance.operation.Delete;
+import org.lance.operation.Restore;
 import org.lance.operation.UpdateConfig;
 import org.lance.operation.UpdateMap;
 
@@ -128,9 +131,14 @@ public final class NativeLanceTable implements LanceTable {
               .mode(WriteParams.WriteMode.CREATE)
               .storageOptions(storageOptions)
               .execute();
+      long version = created.version();
       created.close();
       dataset = tryOpen();
-      return true;
+      if (version <= 1) {
+        return true;
+      }
+      undoRacingCreate(version);
+      return false;
     } catch (Exception e) {
       dataset = tryOpen();
       if (dataset != null) {
@@ -138,6 +146,40 @@ public final class NativeLanceTable implements LanceTable {
       }
       throw classifyRead("create", e);
     }
+  }
+
+  /**
+   * Lance 7.0.0 commits a CREATE that raced another creator as an Overwrite version on top of
+   * the winner's history (seen here: four racing creators left versions 1 and 2, both
+   * Overwrite). If that Overwrite hid committed rows, their markers would still be found by the
+   * ledger while the rows are gone, so restore the version before it. Fails loudly when the
+   * Overwrite is no longer the latest version (a restore would drop later commits).
+   */
+  void undoRacingCreate(long overwrite) {
+    Dataset ds = refreshed();
+    long hidden;
+    try (Dataset before = ds.checkoutVersion(overwrite - 1)) {
+      hidden = before.countRows();
+    } catch (Exception e) {
+      throw classifyRead("create", e);
+    }
+    if (hidden == 0) {
+      return; // it overwrote an empty table: nothing was lost
+    }
+    String what = "a racing dataset creation committed an Overwrite at version " + overwrite
+        + " that hides " + hidden + " committed rows of version " + (overwrite - 1);
+    if (ds.version() != overwrite) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what + ", and versions"
+          + " were committed after it; restore version " + (overwrite - 1) + " manually"));
+    }
+    try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
+        .operation(Restore.builder().version(overwrite - 1).build()).build()) {
+      new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
+    } catch (Exception e) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what
+          + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
+    }
+    refreshed();
   }
 
   @Override
@@ -201,6 +243,47 @@ public final class NativeLanceTable implements LanceTable {
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
+  }
+
+  @Override
+  public synchronized void ensureKeyIndex(List<String> keyColumns) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      return;
+    }
+    try {
+      NativeKeyedWrites.ensureKeyIndex(ds, keyColumns);
+    } catch (Exception e) {
+      throw classifyRead("ensureKeyIndex", e);
+    }
+  }
+
+  @Override
+  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> staged, Map<String, String> properties) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
+    try {
+      return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
+          storageOptions);
+    } catch (Exception e) {
+      throw classifyCommit(readVersion, e);
+    }
+  }
+
+  private static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
+    List<FragmentMetadata> fragments = new ArrayList<>();
+    for (StagedFragments s : staged) {
+      if (!(s instanceof LanceStagedFragments l)) {
+        throw new IllegalArgumentException(
+            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
+      }
+      fragments.addAll(l.fragments());
+    }
+    return fragments;
   }
 
   @Override
@@ -412,7 +495,7 @@ public final class NativeLanceTable implements LanceTable {
    * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
    * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
    */
-  private LanceSinkException classifyRead(String operation, Exception e) {
+  LanceSinkException classifyRead(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -423,7 +506,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, Exception e) {
+  LanceSinkException classifyCommit(long readVersion, Exception e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);
