@@ -85,8 +85,9 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     Optional<Duration> lag = result.committed()
         ? sourceTs.map(ts -> Duration.between(ts, committedAt)) : Optional.empty();
     if (result.committed()) {
-      LOG.info("lance-sink writer '{}' query {} batch {}: committed {} rows as version {}{}",
-          settings.writerId(), queryId, batchId, result.rows(), result.version().orElse(-1),
+      LOG.info("lance-sink writer '{}' query {} batch {}: committed {} rows ({} stored rows"
+          + " removed) as version {}{}", settings.writerId(), queryId, batchId, result.rows(),
+          result.deletedRows(), result.version().orElse(-1),
           lag.map(d -> "; freshness lag " + d.toMillis() + " ms (newest _commit_timestamp "
               + sourceTs.get() + " -> Lance commit " + committedAt + ")").orElse(""));
     }
@@ -176,8 +177,10 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     }
 
     /**
-     * How batches are applied (default {@link WriteMode#append()}). This version of the Spark
-     * adapter writes append mode only; keyed modes are rejected before anything is written.
+     * How batches are applied (default {@link WriteMode#append()}). {@link WriteMode#cdc} reads
+     * a Delta change feed ({@code readChangeFeed}): the latest change per key wins, deletes
+     * remove stored rows. Upsert and replaceGroups are not supported by the Spark adapter yet
+     * and are rejected before anything is written.
      */
     public Builder writeMode(WriteMode mode) {
       this.writeMode = Objects.requireNonNull(mode, "writeMode");

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LedgerException;
+import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,45 @@ class ForeachBatchStreamTest {
           d -> assertThat(d).isPositive().isLessThan(Duration.ofMinutes(5)));
     }
     assertThat(REPORTS).extracting(BatchReport::queryId).containsOnly(REPORTS.peek().queryId());
+  }
+
+  /**
+   * Test 1 in CDC mode. Purpose: inserts, updates, deletes and re-inserts reach Lance as Delta's
+   * latest state. Steps: insert 300 rows; update 30 (names and vectors); delete 43; re-insert 15
+   * deleted ids with new values; update a re-inserted id; stream these commits one per batch;
+   * then two more commits (an update and a delete of the same keys) streamed as ONE batch from
+   * the same checkpoint, so the batch holds several changes per key. Pass: Lance holds exactly
+   * Delta's rows (keys, names, vectors), the change-feed columns are not stored, every batch
+   * committed once.
+   */
+  @Test
+  void changeFeedInCdcModeMatchesDeltaState() throws Exception {
+    Path ckpt = dir.resolve("ckpt");
+    String t = "delta.`" + delta + "`";
+    append(delta, rows(0, 300, DIM));
+    spark().sql("UPDATE " + t + " SET name = concat(name, '-v2'),"
+        + " vector = transform(vector, x -> x + 1) WHERE id % 10 = 0");
+    spark().sql("DELETE FROM " + t + " WHERE id % 7 = 0");
+    append(delta, rows(0, 100, DIM).where("id % 7 = 0")
+        .selectExpr("id", "concat('re-', name) AS name", "transform(vector, x -> -x) AS vector"));
+    spark().sql("UPDATE " + t + " SET name = 'again' WHERE id = 14");
+    LanceForeachBatch.Builder cdc = fn().writeMode(WriteMode.cdc("id"));
+    runToEnd(changeFeed(), cdc.build(), ckpt);
+    assertThat(lanceState(lance)).isEqualTo(deltaState(delta));
+
+    spark().sql("UPDATE " + t + " SET name = 'last' WHERE id BETWEEN 20 AND 40");
+    spark().sql("DELETE FROM " + t + " WHERE id BETWEEN 30 AND 35");
+    runToEnd(spark().readStream().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", "0").load(delta.toString()), cdc.build(), ckpt);
+
+    Map<Long, List<Object>> expected = deltaState(delta);
+    assertThat(expected).hasSize(300 - 43 + 15 - 6).containsKey(14L).doesNotContainKey(105L);
+    assertThat(lanceState(lance)).isEqualTo(expected);
+    assertThat(outcomes()).containsOnly(BatchResult.Outcome.COMMITTED);
+    try (NativeLanceTable table = new NativeLanceTable(lance, Map.of())) {
+      assertThat(table.schema().orElseThrow().getFields()).extracting(Field::getName)
+          .containsExactly("id", "name", "vector");
+    }
   }
 
   /**

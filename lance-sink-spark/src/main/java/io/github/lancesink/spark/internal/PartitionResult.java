@@ -2,6 +2,7 @@ package io.github.lancesink.spark.internal;
 
 import io.github.lancesink.spi.StagedFragments;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * What one executor task returns to the driver: fragment metadata only (never rows), the row
@@ -15,6 +16,9 @@ import java.io.Serializable;
  * @param violationRule what the rule says
  * @param violationCount offending rows in this partition
  * @param firstBadRow identity of the first offending row in this partition
+ * @param replacedKeys change-feed mode: keys of the stored rows (insert, update)
+ * @param deletedKeys change-feed mode: keys deleted and not stored
+ * @param deletes change-feed mode: delete rows consumed
  */
 public record PartitionResult(
     int partition,
@@ -24,12 +28,16 @@ public record PartitionResult(
     String violationColumn,
     String violationRule,
     long violationCount,
-    String firstBadRow)
+    String firstBadRow,
+    List<List<Object>> replacedKeys,
+    List<List<Object>> deletedKeys,
+    long deletes)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static PartitionResult empty(int partition) {
-    return new PartitionResult(partition, null, 0, Long.MIN_VALUE, null, null, 0, null);
+    return new PartitionResult(partition, null, 0, Long.MIN_VALUE, null, null, 0, null, List.of(),
+        List.of(), 0);
   }
 
   boolean invalid() {

@@ -67,7 +67,9 @@ public final class PartitionWriter
         throw new UncheckedIOException(e);
       }
       if (!any) {
-        return PartitionResult.empty(partition);
+        // a partition of deletes only stores nothing but still removes keys
+        return new PartitionResult(partition, null, 0, reader.maxCommitMicros(), null, null, 0,
+            null, keys(reader.replacedKeys()), keys(reader.deletedKeys()), reader.deletes());
       }
       StagedFragments staged;
       try {
@@ -81,11 +83,21 @@ public final class PartitionWriter
       if (validating.failure() != null) {
         return invalid(partition, validating.failure(), checks);
       }
+      if (reader.nullKeys() > 0) {
+        return new PartitionResult(partition, null, 0, Long.MIN_VALUE, String.join(",", identityColumns),
+            "key values must not be null", reader.nullKeys(), "Spark partition " + partition,
+            List.of(), List.of(), 0);
+      }
       return new PartitionResult(partition, staged, validating.rows(), reader.maxCommitMicros(),
-          null, null, 0, null);
+          null, null, 0, null, keys(reader.replacedKeys()), keys(reader.deletedKeys()),
+          reader.deletes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static List<List<Object>> keys(List<List<Object>> keys) {
+    return new java.util.ArrayList<>(keys); // serializable, may hold nulls
   }
 
   private PartitionResult invalid(int partition, InvalidBatchException e, RowChecks c) {
@@ -95,6 +107,6 @@ public final class PartitionWriter
     String where = identityColumns.isEmpty() ? "Spark partition " + partition + " row " + first
         : first;
     return new PartitionResult(partition, null, 0, Long.MIN_VALUE, e.column(),
-        v != null ? v.rule() : "is invalid", e.badRows(), where);
+        v != null ? v.rule() : "is invalid", e.badRows(), where, List.of(), List.of(), 0);
   }
 }

@@ -31,6 +31,10 @@ final class RowArrowReader extends ArrowReader {
   private ArrowWriter writer;
   private FixedSizeListVector vector;
   private long maxCommitMicros = Long.MIN_VALUE;
+  private final List<List<Object>> replacedKeys = new ArrayList<>();
+  private final List<List<Object>> deletedKeys = new ArrayList<>();
+  private long deletes;
+  private long nullKeys;
   private long bytes;
 
   RowArrowReader(BufferAllocator allocator, Iterator<InternalRow> rows, RowLayout layout,
@@ -80,6 +84,22 @@ final class RowArrowReader extends ArrowReader {
     int tsOrd = layout.commitTimestampOrdinal();
     while (n < batchRows && rows.hasNext()) {
       InternalRow row = rows.next();
+      if (tsOrd >= 0 && !row.isNullAt(tsOrd)) {
+        maxCommitMicros = Math.max(maxCommitMicros, row.getLong(tsOrd));
+      }
+      if (layout.changeFeedMode()) {
+        boolean delete = ctOrd >= 0 && !row.isNullAt(ctOrd)
+            && "delete".equals(row.getUTF8String(ctOrd).toString());
+        List<Object> key = layout.key(row);
+        (delete ? deletedKeys : replacedKeys).add(key);
+        if (key.contains(null)) {
+          nullKeys++;
+        }
+        if (delete) {
+          deletes++;
+          continue; // a deleted key's row is not stored
+        }
+      }
       writer.write(row);
       if (vector != null) {
         if (row.isNullAt(vOrd)) {
@@ -100,13 +120,10 @@ final class RowArrowReader extends ArrowReader {
           }
         }
       }
-      if (ctOrd >= 0 && !row.isNullAt(ctOrd)
+      if (!layout.changeFeedMode() && ctOrd >= 0 && !row.isNullAt(ctOrd)
           && !"insert".equals(row.getUTF8String(ctOrd).toString())) {
         badChange = badChange == null ? new ArrayList<>() : badChange;
         badChange.add(n);
-      }
-      if (tsOrd >= 0 && !row.isNullAt(tsOrd)) {
-        maxCommitMicros = Math.max(maxCommitMicros, row.getLong(tsOrd));
       }
       n++;
     }
@@ -155,6 +172,24 @@ final class RowArrowReader extends ArrowReader {
         data.set(base + j, a.getFloat(j));
       }
     }
+  }
+
+  List<List<Object>> replacedKeys() {
+    return replacedKeys;
+  }
+
+  List<List<Object>> deletedKeys() {
+    return deletedKeys;
+  }
+
+  /** Rows whose key has a null value. */
+  long nullKeys() {
+    return nullKeys;
+  }
+
+  /** Delete rows consumed (not stored). */
+  long deletes() {
+    return deletes;
   }
 
   /** The newest {@code _commit_timestamp} seen (microseconds since the epoch), if any. */

@@ -41,6 +41,9 @@ public final class RowLayout implements Serializable {
   private final List<String> selectOrder;
   private final List<String> outputOrder;
   private final String timeZoneId;
+  private boolean changeFeedMode; // CDC: deletes are not stored, keys are collected
+  private int[] keyOrdinals = new int[0];
+  private org.apache.spark.sql.types.DataType[] keyTypes = new org.apache.spark.sql.types.DataType[0];
 
   private RowLayout(StructType plain, String vectorColumn, int dimension, boolean vectorNullable,
       boolean elementsNullable, boolean hasChangeType, boolean hasCommitTimestamp,
@@ -101,6 +104,59 @@ public final class RowLayout implements Serializable {
     return new RowLayout(new StructType(plainFields.toArray(new StructField[0])),
         vector == null ? null : vector.name(), dimension, vector != null && vector.nullable(),
         elementsNullable, changeType, commitTs, select, output, timeZoneId);
+  }
+
+  /**
+   * Returns this layout set up for a keyed change feed: the key columns (plain columns of an
+   * integer or string type) are read from every row so the driver can tell the core which stored
+   * rows to remove, and {@code delete} rows are not stored.
+   */
+  public RowLayout forChangeFeed(List<String> keys) {
+    changeFeedMode = true;
+    keyOrdinals = new int[keys.size()];
+    keyTypes = new org.apache.spark.sql.types.DataType[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      int ord = java.util.Arrays.asList(plain.fieldNames()).indexOf(keys.get(i));
+      if (ord < 0) {
+        throw new IllegalArgumentException("key column '" + keys.get(i) + "' is not a stored"
+            + " column of the batch (columns: " + outputOrder + ")");
+      }
+      keyOrdinals[i] = ord;
+      keyTypes[i] = plain.fields()[ord].dataType();
+    }
+    return this;
+  }
+
+  public boolean changeFeedMode() {
+    return changeFeedMode;
+  }
+
+  /** The key values of {@code row} as the core's KeyedChange wants them (Long or String). */
+  public List<Object> key(org.apache.spark.sql.catalyst.InternalRow row) {
+    List<Object> key = new ArrayList<>(keyOrdinals.length);
+    for (int i = 0; i < keyOrdinals.length; i++) {
+      int o = keyOrdinals[i];
+      org.apache.spark.sql.types.DataType t = keyTypes[i];
+      if (row.isNullAt(o)) {
+        key.add(null);
+      } else if (t.equals(DataTypes.LongType)) {
+        key.add(row.getLong(o));
+      } else if (t.equals(DataTypes.IntegerType)) {
+        key.add((long) row.getInt(o));
+      } else if (t.equals(DataTypes.ShortType)) {
+        key.add((long) row.getShort(o));
+      } else if (t.equals(DataTypes.ByteType)) {
+        key.add((long) row.getByte(o));
+      } else {
+        key.add(row.getUTF8String(o).toString());
+      }
+    }
+    return key;
+  }
+
+  /** Whether the batch carries {@code _change_type}. */
+  public boolean hasChangeType() {
+    return hasChangeType;
   }
 
   /** The Arrow schema of the plain columns, exactly as Spark's {@code ArrowUtils} maps them. */

@@ -3,19 +3,25 @@ package io.github.lancesink.spark.internal;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.spi.BatchSource;
+import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.ArrowUtils;
 
 /**
  * One Spark micro-batch as a core {@link BatchSource}. {@link #stage} runs ONE Spark job in
@@ -23,11 +29,12 @@ import org.apache.spark.sql.functions;
  * the fragment metadata comes back to the driver, so driver memory does not grow with the batch.
  * The core then commits all fragments, with the dedup marker, in one Lance commit.
  *
- * <p>The layout step ({@link RowLayout}) is mode-independent. Keyed modes (upsert, cdc,
- * replaceGroups) will reuse it: their per-key reduction (latest change per key) is a Spark
- * aggregation that runs before this job, and the core applies the keyed commit. Until the core
- * exposes the keyed staging API, those modes are rejected here, before anything is written,
- * rather than being committed as appends.
+ * <p>In CDC mode the batch is first collapsed on the cluster to the latest change per key
+ * ({@link ChangeFeedCollapse}); executors store the winning inserts and post-images and return
+ * the keys they saw, and the core's keyed commit removes the stored rows of those keys in the
+ * same commit. Driver memory is then bounded by the number of distinct keys in the batch (what
+ * the core's {@link KeyedChange} holds), never by rows. Upsert and replaceGroups are not wired
+ * yet and are rejected before anything is written.
  */
 public final class SparkBatchSource implements BatchSource {
   private final Dataset<Row> batch;
@@ -37,6 +44,8 @@ public final class SparkBatchSource implements BatchSource {
   private final List<String> identityColumns;
   private final int batchRows;
   private final RowLayout layout;
+  private final Dataset<Row> input;
+  private final StructType batchSchema;
   private long maxCommitMicros = Long.MIN_VALUE;
 
   public SparkBatchSource(Dataset<Row> batch, String tableUri, Map<String, String> storageOptions,
@@ -49,20 +58,39 @@ public final class SparkBatchSource implements BatchSource {
     this.identityColumns = identityColumns.isEmpty() ? mode.keys() : identityColumns;
     this.batchRows = batchRows;
     String tz = batch.sparkSession().conf().get("spark.sql.session.timeZone", "UTC");
-    this.layout = RowLayout.plan(batch.schema(), vectorColumn, dimension, tz);
+    this.input = mode.kind() == WriteMode.Kind.CDC ? ChangeFeedCollapse.latestPerKey(batch,
+        mode.keys()) : batch;
+    RowLayout plan = RowLayout.plan(input.schema(), vectorColumn, dimension, tz);
+    this.layout = mode.kind() == WriteMode.Kind.CDC && plan.hasChangeType()
+        ? plan.forChangeFeed(mode.keys()) : plan;
+    this.batchSchema = batch.schema();
   }
 
+  /**
+   * The stored schema; in CDC mode plus the change-feed columns, which the core checks and
+   * strips.
+   */
   @Override
   public Schema schema() {
-    return layout.outputSchema();
+    Schema out = layout.outputSchema();
+    if (mode.kind() != WriteMode.Kind.CDC) {
+      return out;
+    }
+    List<Field> fields = new ArrayList<>(out.getFields());
+    for (String c : List.of(RowLayout.CHANGE_TYPE, RowLayout.COMMIT_VERSION)) {
+      if (batchSchema.getFieldIndex(c).isDefined()) {
+        StructType one = new StructType().add(batchSchema.apply(c));
+        fields.add(ArrowUtils.toArrowSchema(one, "UTC", true, false).getFields().get(0));
+      }
+    }
+    return new Schema(fields);
   }
 
   @Override
   public Staged stage(LanceTable table, long batchId) {
-    if (mode.kind() != WriteMode.Kind.APPEND) {
+    if (mode.kind() != WriteMode.Kind.APPEND && mode.kind() != WriteMode.Kind.CDC) {
       throw Errors.config("Write mode " + mode + " is not supported by lance-sink-spark in this"
-          + " version; nothing was written. Use WriteMode.append() (on a change feed it accepts"
-          + " only 'insert' rows).");
+          + " version; nothing was written. Use WriteMode.append() or WriteMode.cdc(...).");
     }
     for (String c : identityColumns) {
       if (!layout.selectOrder().contains(c)) {
@@ -71,7 +99,7 @@ public final class SparkBatchSource implements BatchSource {
       }
     }
     Column[] cols = layout.selectOrder().stream().map(functions::col).toArray(Column[]::new);
-    Dataset<Row> projected = batch.select(cols);
+    Dataset<Row> projected = input.select(cols);
     var sc = batch.sparkSession().sparkContext();
     String previous = sc.getLocalProperty("spark.job.description");
     sc.setJobDescription("lance-sink: write fragments of batch " + batchId);
@@ -99,14 +127,24 @@ public final class SparkBatchSource implements BatchSource {
     }
     List<StagedFragments> fragments = new ArrayList<>();
     long rows = 0;
+    Set<List<Object>> replaced = new HashSet<>();
+    Set<List<Object>> deleted = new HashSet<>();
     for (PartitionResult r : results) {
       if (r.fragments() != null && r.rows() > 0) {
         fragments.add(r.fragments());
         rows += r.rows();
       }
+      rows += r.deletes();
+      replaced.addAll(r.replacedKeys());
+      deleted.addAll(r.deletedKeys());
       maxCommitMicros = Math.max(maxCommitMicros, r.maxCommitMicros());
     }
-    return new Staged(fragments, rows);
+    if (!layout.changeFeedMode()) {
+      return new Staged(fragments, rows);
+    }
+    // the collapse left one change per key, so a key is either replaced or deleted
+    return new Staged(fragments, rows,
+        Optional.of(new KeyedChange(mode.keys(), replaced, deleted)));
   }
 
   /** The newest change-feed commit timestamp seen by {@link #stage}, if the batch had one. */

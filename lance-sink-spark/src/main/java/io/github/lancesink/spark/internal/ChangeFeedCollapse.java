@@ -1,0 +1,38 @@
+package io.github.lancesink.spark.internal;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+
+/**
+ * Reduces a change-feed batch to the latest change per key, distributed: update pre-images are
+ * dropped, and per key the row with the highest {@code _commit_version} wins (within one
+ * version an insert or post-image wins over a delete). One shuffle by key.
+ */
+final class ChangeFeedCollapse {
+  private static final String RANK = "__lance_sink_rank";
+
+  private ChangeFeedCollapse() {}
+
+  static Dataset<Row> latestPerKey(Dataset<Row> batch, List<String> keys) {
+    List<String> names = List.of(batch.schema().fieldNames());
+    if (!names.contains(RowLayout.CHANGE_TYPE)) {
+      return batch; // the core rejects it with its own message
+    }
+    Column change = functions.col(RowLayout.CHANGE_TYPE);
+    Column changeRank = functions.when(change.equalTo("delete"), 0).otherwise(1);
+    Column[] partition = keys.stream().map(functions::col).toArray(Column[]::new);
+    WindowSpec w = names.contains(RowLayout.COMMIT_VERSION)
+        ? Window.partitionBy(partition).orderBy(functions.col(RowLayout.COMMIT_VERSION).desc(),
+            changeRank.desc())
+        : Window.partitionBy(partition).orderBy(changeRank.desc());
+    return batch.where(change.isNull().or(change.notEqual("update_preimage")))
+        .withColumn(RANK, functions.row_number().over(w))
+        .where(functions.col(RANK).equalTo(1))
+        .drop(RANK);
+  }
+}
