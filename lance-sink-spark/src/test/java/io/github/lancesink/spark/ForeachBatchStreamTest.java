@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real Spark local[2] streams from a real Delta change feed into a real Lance table through
- * {@link LanceForeachBatch}, in append mode on insert-only feeds (the keyed core modes had not
- * landed when this adapter was written; see docs/notes/spark.md).
+ * {@link LanceForeachBatch}: CDC mode on a feed with updates and deletes, append mode on
+ * insert-only feeds.
  */
 class ForeachBatchStreamTest {
   static final int DIM = 8;
