@@ -38,7 +38,7 @@ final class SparkFreshnessBench {
         .tableUri(work.resolve("fresh.lance").toString()).writerId("fresh-bench")
         .vectorColumn("vector", dim).listener(REPORTS::add).build();
     StreamingQuery q = spark.readStream().format("delta").option("readChangeFeed", "true")
-        .option("startingVersion", "1").load(delta)
+        .option("startingVersion", "0").load(delta)
         .writeStream().foreachBatch(fn).trigger(Trigger.ProcessingTime("5 seconds"))
         .option("checkpointLocation", work.resolve("ckpt").toString()).start();
 
@@ -58,6 +58,9 @@ final class SparkFreshnessBench {
     Thread.sleep(12_000); // let the last batches land
     q.stop();
     fn.close();
+    if (q.exception().isDefined()) {
+      throw new IllegalStateException("the stream failed", q.exception().get());
+    }
 
     List<Long> lags = new ArrayList<>();
     for (BatchReport r : REPORTS) {

@@ -11,7 +11,9 @@ import org.apache.spark.sql.functions;
 /**
  * Reduces a change-feed batch to the latest change per key, distributed: update pre-images are
  * dropped, and per key the row with the highest {@code _commit_version} wins (within one
- * version an insert or post-image wins over a delete). One shuffle by key.
+ * version an insert or post-image wins over a delete). One shuffle by key; the result keeps
+ * the input's number of partitions, so a batch writes about as many fragments as it has input
+ * partitions.
  */
 final class ChangeFeedCollapse {
   private static final String RANK = "__lance_sink_rank";
@@ -30,9 +32,14 @@ final class ChangeFeedCollapse {
         ? Window.partitionBy(partition).orderBy(functions.col(RowLayout.COMMIT_VERSION).desc(),
             changeRank.desc())
         : Window.partitionBy(partition).orderBy(changeRank.desc());
+    // Streaming micro-batches run without adaptive execution, so the shuffle would leave
+    // spark.sql.shuffle.partitions tasks (200 by default), each writing a small fragment. Keep
+    // the input's parallelism instead.
+    int parts = Math.max(1, batch.queryExecution().toRdd().getNumPartitions());
     return batch.where(change.isNull().or(change.notEqual("update_preimage")))
         .withColumn(RANK, functions.row_number().over(w))
         .where(functions.col(RANK).equalTo(1))
-        .drop(RANK);
+        .drop(RANK)
+        .coalesce(parts);
   }
 }
