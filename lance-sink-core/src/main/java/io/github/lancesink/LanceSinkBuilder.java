@@ -59,7 +59,9 @@ public final class LanceSinkBuilder {
 
   /** Options handed to Lance (endpoint, region, keys...). Credentials are never printed. */
   public LanceSinkBuilder storageOptions(Map<String, String> options) {
-    if (options == null || options.containsKey(null) || options.containsValue(null)) {
+    // containsKey(null) throws on immutable maps (Map.of), so look at the entries instead.
+    if (options == null
+        || options.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
       throw new IllegalArgumentException("storageOptions must be a map without null keys/values");
     }
     this.storageOptions = Map.copyOf(options);
