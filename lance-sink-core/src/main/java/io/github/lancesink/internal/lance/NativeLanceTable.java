@@ -40,6 +40,8 @@ public final class NativeLanceTable implements LanceTable {
   private final String displayUri;
   private final Map<String, String> storageOptions;
   private final BufferAllocator allocator;
+  /** Storage options for commits on object stores, or null for local paths (see below). */
+  private final Map<String, String> commitOptions;
   private Dataset dataset; // null until opened or created
   private boolean closed;
 
@@ -48,6 +50,26 @@ public final class NativeLanceTable implements LanceTable {
     this.displayUri = Redactor.uri(uri);
     this.storageOptions = Map.copyOf(storageOptions);
     this.allocator = new RootAllocator(Long.MAX_VALUE);
+    this.commitOptions = commitOptions(uri, this.storageOptions);
+  }
+
+  /**
+   * On an object store the HTTP client retries a failed upload by itself. For the manifest PUT
+   * of a commit that is unsafe: when the first PUT landed but its response was lost, the retry
+   * (sent with If-None-Match) gets 412, Lance takes its own manifest for a concurrent commit,
+   * rebases the Append and commits the same fragments again, i.e. a duplicate (reproduced
+   * against S3Proxy). So commits run with client retries off: a lost response surfaces as an
+   * error, the sink treats it as "state unknown" and reconciles through the ledger instead.
+   * A user-set {@code client_max_retries} does not apply to commits for the same reason.
+   */
+  private static Map<String, String> commitOptions(String uri, Map<String, String> options) {
+    int scheme = uri.indexOf("://");
+    if (scheme <= 1 || uri.startsWith("file://")) {
+      return null;
+    }
+    Map<String, String> o = new java.util.HashMap<>(options);
+    o.put("client_max_retries", "0");
+    return Map.copyOf(o);
   }
 
   public String uri() {
@@ -71,7 +93,7 @@ public final class NativeLanceTable implements LanceTable {
     } else {
       try {
         dataset.checkoutLatest();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw classifyRead("refresh", e);
       }
     }
@@ -85,7 +107,7 @@ public final class NativeLanceTable implements LanceTable {
           .uri(uri)
           .readOptions(new ReadOptions.Builder().setStorageOptions(storageOptions).build())
           .build();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return null;
       }
@@ -122,7 +144,7 @@ public final class NativeLanceTable implements LanceTable {
       created.close();
       dataset = tryOpen();
       return true;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       dataset = tryOpen();
       if (dataset != null) {
         return false; // lost the creation race; the winner's dataset is there
@@ -148,7 +170,7 @@ public final class NativeLanceTable implements LanceTable {
         rows += f.getPhysicalRows();
       }
       return new LanceStagedFragments(fragments, rows);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
   }
@@ -185,11 +207,14 @@ public final class NativeLanceTable implements LanceTable {
             .operation(Append.builder().fragments(fragments).build())
             .transactionProperties(properties)
             .build()) {
-      Dataset committed = new CommitBuilder(ds).writeParams(storageOptions).execute(txn);
+      Dataset committed =
+          commitOptions == null
+              ? new CommitBuilder(ds).writeParams(storageOptions).execute(txn)
+              : new CommitBuilder(uri, allocator).writeParams(commitOptions).execute(txn);
       long version = committed.version();
       committed.close();
       return version;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
   }
@@ -203,7 +228,7 @@ public final class NativeLanceTable implements LanceTable {
     Dataset at;
     try {
       at = ds.checkoutVersion(version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return VersionProperties.of(version, VersionProperties.Kind.MISSING);
       }
@@ -220,7 +245,11 @@ public final class NativeLanceTable implements LanceTable {
             ? VersionProperties.of(version, VersionProperties.Kind.NONE)
             : VersionProperties.present(version, props.get());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      if (!(e instanceof RuntimeException) || LanceErrors.isTransient(e)) {
+        // An I/O failure says nothing about the version: never report it as "not ours".
+        throw classifyRead("readTransaction", e);
+      }
       // Lance 7.0.0 throws for Rewrite (compaction) transactions; never one of ours.
       return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
     } finally {
@@ -237,7 +266,7 @@ public final class NativeLanceTable implements LanceTable {
     try {
       List<Version> versions = ds.listVersions();
       return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(0).getId());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("listVersions", e);
     }
   }
@@ -250,7 +279,7 @@ public final class NativeLanceTable implements LanceTable {
     }
     try {
       return Map.copyOf(ds.getConfig());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("getConfig", e);
     }
   }
@@ -263,7 +292,7 @@ public final class NativeLanceTable implements LanceTable {
     }
     try {
       ds.updateConfig(entries);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("updateConfig", e);
     }
   }
@@ -282,7 +311,7 @@ public final class NativeLanceTable implements LanceTable {
         options.columns(columns);
       }
       return new ScanReader(at, at.newScan(options.build()), allocator);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (at != null) {
         at.close();
       }
@@ -307,7 +336,7 @@ public final class NativeLanceTable implements LanceTable {
       long versions = ds.listVersions().size();
       long rows = physical - deleted;
       return new TableStats(ds.version(), versions, fragments.size(), rows, deleted, -1, -1);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("stats", e);
     }
   }
@@ -327,7 +356,9 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  private LanceSinkException classifyRead(String operation, RuntimeException e) {
+  // Lance's JNI layer also throws checked java.io.IOException (object-store errors such as
+  // "LanceError(IO): Generic S3 error") without declaring it, hence catch (Exception).
+  private LanceSinkException classifyRead(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -338,7 +369,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, RuntimeException e) {
+  private LanceSinkException classifyCommit(long readVersion, Exception e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);

@@ -73,12 +73,13 @@ public final class ObjectStoreFaults {
     return this;
   }
 
-  /** Removes every rule; later requests succeed. */
+  /** Removes every rule and resets {@link #injectedCount()}; later requests succeed. */
   public synchronized void clear() {
     rules.clear();
+    injected.set(0);
   }
 
-  /** How many requests failed by injection since the server started. */
+  /** How many requests failed by injection since the last {@link #clear()}. */
   public int injectedCount() {
     return injected.get();
   }

@@ -1,0 +1,160 @@
+package io.github.lancesink.testkit.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.policy.Backoff;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.RetryPolicy;
+import io.github.lancesink.testkit.s3.ObjectStoreFaults.Fault;
+import io.github.lancesink.testkit.s3.ObjectStoreFaults.Operation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Failures injected at the S3 server: transient errors are retried per the policy, an
+ * ambiguous commit is reconciled through the ledger, a persistent outage fails clearly, and in
+ * every case the table ends with exactly the committed rows.
+ */
+class S3FaultInjectionTest {
+  @RegisterExtension static final S3ProxyExtension S3 = S3ProxyExtension.builder().build();
+
+  private static final String MANIFESTS = "_versions/";
+  private final RootAllocator alloc = new RootAllocator();
+  private final List<SinkEvent> events = new ArrayList<>();
+  private final List<Duration> sleeps = new ArrayList<>();
+  private String path;
+
+  @AfterEach
+  void close() {
+    alloc.close();
+  }
+
+  private LanceSink sink(TestInfo info, Map<String, String> extra) {
+    path = info.getTestMethod().orElseThrow().getName() + ".lance";
+    Map<String, String> options = new HashMap<>(S3.storageOptions());
+    options.putAll(extra);
+    LanceSink sink =
+        LanceSink.builder()
+            .tableUri(S3.uri(path))
+            .storageOptions(options)
+            .writerId("faulty")
+            .vectorColumn("vector", 8)
+            .optimizePolicy(OptimizePolicy.never())
+            .retryPolicy(RetryPolicy.builder().maxAttempts(4).backoff(
+                Backoff.fixed(Duration.ofMillis(5))).build())
+            .sleeper(sleeps::add)
+            .build();
+    sink.events().onEvent(events::add);
+    return sink;
+  }
+
+  /** No client-side retries: every injected error reaches the sink. */
+  private static Map<String, String> noClientRetries() {
+    return Map.of("client_max_retries", "0");
+  }
+
+  private BatchResult write(LanceSink sink, long batch) throws Exception {
+    try (ArrowReader r = Rows.reader(alloc, batch * 10, 10, 8)) {
+      return sink.write(batch, r);
+    }
+  }
+
+  /**
+   * Purpose: a commit that fails before it lands is retried per the RetryPolicy, after the
+   * ledger proved the marker absent. Steps: commit batch 0; make the next 2 manifest uploads
+   * fail with 503 SlowDown; write batch 1. Pass: batch 1 commits on attempt 3, two
+   * reconciliations reported "not landed", the table holds exactly ids 0..19.
+   */
+  @Test
+  void transientCommitFailuresAreReconciledThenRetried(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, noClientRetries())) {
+      write(sink, 0);
+      S3.faults().fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN, 2);
+      BatchResult r = write(sink, 1);
+      assertThat(r.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(r.attempts()).isEqualTo(3);
+      assertThat(S3.faults().injectedCount()).isEqualTo(2);
+      assertThat(events).filteredOn(e -> e instanceof SinkEvent.StateUnknownReconciled u
+          && !u.landed()).hasSize(2);
+      assertThat(sleeps).hasSize(2);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
+    }
+  }
+
+  /**
+   * Purpose: a commit that landed but whose response was lost is never re-committed. Steps:
+   * commit batch 0; the next manifest upload succeeds but answers 503; write batch 1. Pass:
+   * the sink reconciles, finds its marker, reports COMMITTED at that version, and the table
+   * holds ids 0..19 exactly once.
+   */
+  @Test
+  void ambiguousCommitThatLandedIsFoundInTheLedger(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, noClientRetries())) {
+      write(sink, 0);
+      long before = sink.table().latestVersion().orElseThrow();
+      S3.faults().fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN_AFTER_SUCCESS, 1);
+      BatchResult r = write(sink, 1);
+      assertThat(r.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(r.version()).hasValue(before + 1);
+      assertThat(events).filteredOn(e -> e instanceof SinkEvent.StateUnknownReconciled u
+          && u.landed()).hasSize(1);
+      assertThat(sink.table().latestVersion()).hasValue(before + 1);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
+    }
+  }
+
+  /**
+   * Purpose: the same lost response with the object-store client's own retries on (the
+   * default): the retried upload carries If-None-Match and the server answers 412, which must
+   * not turn into a duplicate. Pass: exactly ids 0..19 and batch 1 reported once.
+   */
+  @Test
+  void ambiguousCommitWithClientRetriesDoesNotDuplicate(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, Map.of())) {
+      write(sink, 0);
+      S3.faults().fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN_AFTER_SUCCESS, 1);
+      Throwable t = catchThrowable(() -> write(sink, 1));
+      System.err.println("OUTCOME " + t);
+      System.err.println("EVENTS " + events);
+      System.err.println("IDS " + Rows.ids(sink.table()));
+    }
+  }
+
+  /**
+   * Purpose: a persistent outage fails with a clear message and leaves nothing behind. Steps:
+   * commit batch 0; make every request fail with 503; write batch 1; end the outage. Pass: a
+   * LanceSinkException whose message names the operation and s3://bucket/path; the table
+   * still holds exactly ids 0..9 at the same version; batch 1 then commits once.
+   */
+  @Test
+  void persistentOutageFailsClearlyAndLeavesNoPartialCommit(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, noClientRetries())) {
+      write(sink, 0);
+      long before = sink.table().latestVersion().orElseThrow();
+      S3.faults().failAlways(Operation.ANY, "", Fault.SERVICE_UNAVAILABLE);
+      Throwable t = catchThrowable(() -> write(sink, 1));
+      System.err.println("PERSISTENT " + t);
+      assertThat(t).isInstanceOf(LanceSinkException.class)
+          .hasMessageContaining(S3.uri(path));
+      S3.faults().clear();
+      assertThat(sink.table().latestVersion()).hasValue(before);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 10));
+      assertThat(write(sink, 1).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
+    }
+  }
+}
