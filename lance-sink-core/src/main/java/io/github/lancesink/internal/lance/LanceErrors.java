@@ -23,12 +23,14 @@ final class LanceErrors {
 
   /**
    * Errors that no retry can fix: bad credentials, missing permissions or bucket, a malformed
-   * request. Object-store errors all arrive as "Generic S3 error", so these are checked first.
+   * request, a store that lacks a feature Lance needs (501, e.g. no conditional PUT). Object-store
+   * errors all arrive as "Generic S3 error", so these are checked first.
    */
   static boolean isPermanent(Throwable e) {
     String m = text(e);
     return m.contains("403 forbidden")
         || m.contains("401 unauthorized")
+        || m.contains("501 not implemented")
         || m.contains("accessdenied")
         || m.contains("invalidaccesskeyid")
         || m.contains("signaturedoesnotmatch")
