@@ -22,9 +22,9 @@ final class LanceErrors {
   }
 
   /**
-   * Errors that no retry can fix: bad credentials, missing permissions or bucket, a malformed
-   * request, a store that lacks a feature Lance needs (501, e.g. no conditional PUT). Object-store
-   * errors all arrive as "Generic S3 error", so these are checked first.
+   * Errors that no retry can fix: bad credentials, missing permissions or bucket, or a store
+   * that lacks a feature Lance needs (501, e.g. no conditional PUT). Object-store errors all
+   * arrive as "Generic S3 error", so these are checked first.
    */
   static boolean isPermanent(Throwable e) {
     String m = text(e);
