@@ -119,9 +119,10 @@ public final class S3ProxyExtension
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (!"STARTED".equals(server.getState())) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("S3Proxy did not start within 10 s: " + server.getState());
+          throw new IllegalStateException(
+              "S3Proxy did not start within 10 s: " + server.getState());
         }
-        Thread.onSpinWait();
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
       }
       endpoint = URI.create("http://127.0.0.1:" + server.getPort());
       blobStore.createContainer(bucket);
