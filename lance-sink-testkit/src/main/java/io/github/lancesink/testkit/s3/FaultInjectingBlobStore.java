@@ -2,43 +2,36 @@ package io.github.lancesink.testkit.s3;
 
 import io.github.lancesink.testkit.s3.ObjectStoreFaults.Fault;
 import io.github.lancesink.testkit.s3.ObjectStoreFaults.Operation;
-import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
-import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
-import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+import org.gaul.s3proxy.PutOptions2;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.domain.MultipartPart;
+import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.CopyOptions;
+import org.jclouds.blobstore.options.GetOptions;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import org.jclouds.blobstore.options.PutOptions;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.jclouds.http.HttpResponse;
+import org.jclouds.http.HttpResponseException;
+import org.jclouds.io.Payload;
 
 /**
- * Wraps S3Proxy's storage backend (as a {@link ForwardingBlobStore}, so S3Proxy still sees the
- * backend's native features such as {@code If-None-Match}): each object operation first
- * consults {@link ObjectStoreFaults}, and conditional uploads are recorded. S3Proxy turns the
- * thrown {@link S3Exception} into a real S3 error response.
+ * Wraps S3Proxy's storage backend: each object operation first consults {@link
+ * ObjectStoreFaults}; uploads with {@code If-None-Match: *} are recorded and made atomic (S3Proxy
+ * 3.0 checks the precondition before the upload, not together with it). S3Proxy turns a thrown
+ * {@link HttpResponseException} into an HTTP error response with its status code.
  */
 final class FaultInjectingBlobStore extends ForwardingBlobStore {
   private final ObjectStoreFaults faults;
   private final List<String> conditionalPuts = new CopyOnWriteArrayList<>();
+  private final Object conditionalLock = new Object();
 
   FaultInjectingBlobStore(BlobStore delegate, ObjectStoreFaults faults) {
     super(delegate);
@@ -50,59 +43,85 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
   }
 
   @Override
-  public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
-    if ("*".equals(request.ifNoneMatch())) {
-      conditionalPuts.add(request.key());
+  public String putBlob(String container, Blob blob) {
+    return putBlob(container, blob, PutOptions.NONE);
+  }
+
+  @Override
+  public String putBlob(String container, Blob blob, PutOptions options) {
+    String key = blob.getMetadata().getName();
+    if (options instanceof PutOptions2 p && "*".equals(p.getIfNoneMatch())) {
+      conditionalPuts.add(key);
+      return around(Operation.PUT, key, () -> {
+        synchronized (conditionalLock) {
+          if (delegate().blobExists(container, key)) {
+            throw error(412, "At least one of the pre-conditions you specified did not hold");
+          }
+          return super.putBlob(container, blob, options);
+        }
+      });
     }
-    return around(Operation.PUT, request.key(), () -> super.putBlob(request, input));
+    return around(Operation.PUT, key, () -> super.putBlob(container, blob, options));
   }
 
   @Override
-  public CopyObjectResponse copyBlob(CopyObjectRequest request) {
-    return around(Operation.PUT, request.destinationKey(), () -> super.copyBlob(request));
+  public String copyBlob(String fromContainer, String fromName, String toContainer,
+      String toName, CopyOptions options) {
+    return around(Operation.PUT, toName,
+        () -> super.copyBlob(fromContainer, fromName, toContainer, toName, options));
   }
 
   @Override
-  public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
-    return around(Operation.PUT, request.key(), () -> super.initiateMultipartUpload(request));
+  public MultipartUpload initiateMultipartUpload(
+      String container, BlobMetadata metadata, PutOptions options) {
+    return around(Operation.PUT, metadata.getName(),
+        () -> super.initiateMultipartUpload(container, metadata, options));
   }
 
   @Override
-  public UploadPartResponse uploadMultipartPart(
-      MultipartUpload upload, UploadPartRequest request, InputStream input) {
+  public MultipartPart uploadMultipartPart(MultipartUpload upload, int part, Payload payload) {
     return around(Operation.PUT, upload.blobName(),
-        () -> super.uploadMultipartPart(upload, request, input));
+        () -> super.uploadMultipartPart(upload, part, payload));
   }
 
   @Override
-  public CompleteMultipartUploadResponse completeMultipartUpload(
-      MultipartUpload upload, CompleteMultipartUploadRequest request) {
+  public String completeMultipartUpload(MultipartUpload upload, List<MultipartPart> parts) {
     return around(Operation.PUT, upload.blobName(),
-        () -> super.completeMultipartUpload(upload, request));
+        () -> super.completeMultipartUpload(upload, parts));
   }
 
   @Override
-  public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
-    return around(Operation.GET, request.key(), () -> super.getBlob(request));
+  public Blob getBlob(String container, String name) {
+    return around(Operation.GET, name, () -> super.getBlob(container, name));
   }
 
   @Override
-  public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-    return around(Operation.GET, request.key(), () -> super.blobMetadata(request));
+  public Blob getBlob(String container, String name, GetOptions options) {
+    return around(Operation.GET, name, () -> super.getBlob(container, name, options));
   }
 
   @Override
-  public ListObjectsV2Response list(ListObjectsV2Request request) {
-    String prefix = request.prefix() == null ? "" : request.prefix();
-    return around(Operation.LIST, prefix, () -> super.list(request));
+  public BlobMetadata blobMetadata(String container, String name) {
+    return around(Operation.GET, name, () -> super.blobMetadata(container, name));
   }
 
   @Override
-  public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-    return around(Operation.DELETE, request.key(), () -> super.removeBlob(request));
+  public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+    String prefix = options.getPrefix() != null ? options.getPrefix()
+        : options.getDir() != null ? options.getDir() : "";
+    return around(Operation.LIST, prefix, () -> super.list(container, options));
+  }
+
+  @Override
+  public void removeBlob(String container, String name) {
+    around(Operation.DELETE, name, () -> {
+      super.removeBlob(container, name);
+      return null;
+    });
   }
 
   private <T> T around(Operation op, String key, Supplier<T> call) {
+    faults.runHooks(op, key);
     Fault fault = faults.match(op, key);
     if (fault != null && fault != Fault.SLOW_DOWN_AFTER_SUCCESS) {
       throw error(fault);
@@ -114,20 +133,16 @@ final class FaultInjectingBlobStore extends ForwardingBlobStore {
     return result;
   }
 
-  private static S3Exception error(Fault fault) {
-    int status = fault == Fault.INTERNAL_ERROR ? 500 : 503;
-    String code =
-        switch (fault) {
-          case SLOW_DOWN, SLOW_DOWN_AFTER_SUCCESS -> "SlowDown";
-          case SERVICE_UNAVAILABLE -> "ServiceUnavailable";
-          case INTERNAL_ERROR -> "InternalError";
-        };
-    return (S3Exception)
-        S3Exception.builder()
-            .statusCode(status)
-            .message("injected fault: " + code)
-            .awsErrorDetails(
-                AwsErrorDetails.builder().errorCode(code).errorMessage("injected " + code).build())
-            .build();
+  private static HttpResponseException error(Fault fault) {
+    return switch (fault) {
+      case SLOW_DOWN, SLOW_DOWN_AFTER_SUCCESS -> error(503, "SlowDown (injected)");
+      case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable (injected)");
+      case INTERNAL_ERROR -> error(500, "InternalError (injected)");
+    };
+  }
+
+  private static HttpResponseException error(int status, String message) {
+    HttpResponse response = HttpResponse.builder().statusCode(status).message(message).build();
+    return new HttpResponseException(message, null, response);
   }
 }

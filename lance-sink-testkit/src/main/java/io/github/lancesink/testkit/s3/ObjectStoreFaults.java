@@ -51,6 +51,7 @@ public final class ObjectStoreFaults {
   }
 
   private final List<Rule> rules = new ArrayList<>();
+  private final List<Hook> hooks = new ArrayList<>();
   private final AtomicInteger injected = new AtomicInteger();
 
   ObjectStoreFaults() {}
@@ -73,8 +74,21 @@ public final class ObjectStoreFaults {
     return this;
   }
 
-  /** Removes every rule and resets {@link #injectedCount()}; later requests succeed. */
+  /**
+   * Runs {@code action} once, just before the server handles the next {@code operation} on a
+   * key containing {@code keyFragment}, e.g. to let a "concurrent writer" create the very
+   * object a request is about to write.
+   */
+  public synchronized ObjectStoreFaults beforeNext(
+      Operation operation, String keyFragment, Runnable action) {
+    hooks.add(new Hook(new Rule(operation, keyFragment, Fault.SLOW_DOWN, new AtomicInteger(1)),
+        Objects.requireNonNull(action, "action")));
+    return this;
+  }
+
+  /** Removes every rule and hook and resets {@link #injectedCount()}. */
   public synchronized void clear() {
+    hooks.clear();
     rules.clear();
     injected.set(0);
   }
@@ -86,6 +100,19 @@ public final class ObjectStoreFaults {
 
   private synchronized void add(Rule rule) {
     rules.add(rule);
+  }
+
+  /** Runs (once) the hooks that match this request. */
+  void runHooks(Operation operation, String key) {
+    List<Runnable> due = new ArrayList<>();
+    synchronized (this) {
+      for (Hook h : hooks) {
+        if (h.when.matches(operation, key) && h.when.take()) {
+          due.add(h.action);
+        }
+      }
+    }
+    due.forEach(Runnable::run);
   }
 
   /** The fault for one request, consuming one unit of the matching rule's budget. */
@@ -103,6 +130,8 @@ public final class ObjectStoreFaults {
   public synchronized String toString() {
     return "ObjectStoreFaults" + rules;
   }
+
+  private record Hook(Rule when, Runnable action) {}
 
   private record Rule(Operation operation, String keyFragment, Fault fault, AtomicInteger left) {
     Rule {

@@ -14,10 +14,13 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -68,6 +71,7 @@ public final class S3ProxyExtension
   private final Map<String, String> extraOptions;
 
   private S3Proxy server;
+  private BlobStoreContext context;
   private BlobStore blobStore;
   private FaultInjectingBlobStore injector;
   private Path directory;
@@ -105,7 +109,9 @@ public final class S3ProxyExtension
         directory = Files.createTempDirectory("lance-sink-s3proxy");
         props.setProperty("jclouds.filesystem.basedir", directory.toString());
       }
-      blobStore = BlobStores.create(provider, props);
+      context = ContextBuilder.newBuilder(provider).overrides(props)
+          .build(BlobStoreContext.class);
+      blobStore = context.getBlobStore();
       injector = new FaultInjectingBlobStore(blobStore, faults);
       server =
           S3Proxy.builder()
@@ -113,7 +119,6 @@ public final class S3ProxyExtension
               .endpoint(URI.create("http://127.0.0.1:0"))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
               .ignoreUnknownHeaders(true)
-              .stopTimeout(0)
               .build();
       server.start();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -125,7 +130,7 @@ public final class S3ProxyExtension
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
       }
       endpoint = URI.create("http://127.0.0.1:" + server.getPort());
-      blobStore.createContainer(bucket);
+      blobStore.createContainerInLocation(null, bucket);
     } catch (IOException e) {
       stopQuietly();
       throw new UncheckedIOException("cannot create the S3Proxy storage directory", e);
@@ -150,8 +155,9 @@ public final class S3ProxyExtension
       // best effort: the JVM is about to drop the server anyway
     }
     server = null;
-    if (blobStore != null) {
-      blobStore.close();
+    if (context != null) {
+      context.close();
+      context = null;
       blobStore = null;
     }
     if (directory != null) {
@@ -227,7 +233,7 @@ public final class S3ProxyExtension
     if (name == null || !BUCKET.matcher(name).matches()) {
       throw new IllegalArgumentException("not a valid S3 bucket name: '" + name + "'");
     }
-    running().createContainer(name);
+    running().createContainerInLocation(null, name);
   }
 
   /**
@@ -258,10 +264,28 @@ public final class S3ProxyExtension
 
   /** Object keys in the bucket that start with {@code prefix}. */
   public List<String> keys(String prefix) {
-    var listing = running().list(
-        software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
-            .bucket(bucket).prefix(prefix).maxKeys(10_000).build());
-    return listing.contents().stream().map(o -> o.key()).sorted().toList();
+    return running().list(bucket, ListContainerOptions.Builder.prefix(prefix).recursive())
+        .stream().map(StorageMetadata::getName).filter(n -> n.startsWith(prefix)).sorted()
+        .toList();
+  }
+
+  /** Writes an object directly into the bucket, bypassing S3 (and fault injection). */
+  public void putObject(String key, byte[] content) {
+    BlobStore store = running();
+    store.putBlob(bucket, store.blobBuilder(key).payload(content).build());
+  }
+
+  /** The content of an object in the bucket, or empty when it does not exist. */
+  public java.util.Optional<byte[]> object(String key) {
+    var blob = running().getBlob(bucket, key);
+    if (blob == null) {
+      return java.util.Optional.empty();
+    }
+    try (var in = blob.getPayload().openStream()) {
+      return java.util.Optional.of(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + key, e);
+    }
   }
 
   private synchronized BlobStore running() {

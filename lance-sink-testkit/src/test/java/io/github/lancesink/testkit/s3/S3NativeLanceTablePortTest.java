@@ -103,6 +103,30 @@ class S3NativeLanceTablePortTest {
   }
 
   /**
+   * Purpose: the store's put-if-absent is what makes a Lance commit atomic. Steps: commit
+   * through the port; just before its manifest upload reaches the server, another "writer"
+   * creates an object at that key. Pass: the commit fails with a lance-sink exception, the foreign
+   * manifest is untouched (not overwritten), and the table still reads at its old version.
+   */
+  @Test
+  void commitNeverOverwritesAnExistingManifest(TestInfo info) throws Exception {
+    LanceTable t = open(info);
+    t.createIfAbsent(Rows.schema(8));
+    long v = t.latestVersion().orElseThrow();
+    String next = info.getTestMethod().orElseThrow().getName() + ".lance/_versions/"
+        + Long.toUnsignedString(-1L - (v + 1)) + ".manifest";
+    byte[] foreign = "written by another writer".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    StagedFragments staged = stage(t, 0);
+    S3.faults().beforeNext(
+        ObjectStoreFaults.Operation.PUT, next, () -> S3.putObject(next, foreign));
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+        () -> t.commitAppend(v, List.of(staged), Map.of("who", "me")));
+    assertThat(failure).isInstanceOf(io.github.lancesink.LanceSinkException.class);
+    assertThat(S3.conditionalPuts()).contains(next);
+    assertThat(S3.object(next)).hasValueSatisfying(b -> assertThat(b).isEqualTo(foreign));
+  }
+
+  /**
    * Purpose: nothing is cached across instances: a commit by one handle is visible to another
    * at once, and reads by version see that version only. Pass: latestVersion follows, the old
    * version scans 10 rows, the new one 20, a version past the end is MISSING.

@@ -27,8 +27,9 @@ class S3SinkRoundTripTest {
   /**
    * Purpose: the exactly-once protocol works unchanged on object storage. Steps: commit three
    * batches to {@code s3://bucket/roundtrip.lance}, replay the last one, then open a second
-   * sink (cold ledger) and replay again. Pass: 3 committed, both replays skipped, exactly the
-   * 30 distinct ids, the data files and manifests are objects in the bucket.
+   * sink (cold ledger) and replay again, then commit batch 3. Pass: both replays skipped,
+   * exactly the 40 distinct ids, data files and manifests are objects in the bucket, and every
+   * manifest was a conditional upload.
    */
   @Test
   void commitsSkipsReplayAndRecoversLedgerColdOnS3() throws Exception {
@@ -54,6 +55,8 @@ class S3SinkRoundTripTest {
     }
     assertThat(S3.keys("roundtrip.lance/_versions/")).isNotEmpty();
     assertThat(S3.keys("roundtrip.lance/data/")).hasSizeGreaterThanOrEqualTo(4);
-    System.err.println("conditional puts: " + S3.conditionalPuts());
+    // Every manifest (= every commit) was uploaded with If-None-Match: * (put-if-absent).
+    assertThat(S3.keys("roundtrip.lance/_versions/")).filteredOn(k -> k.endsWith(".manifest"))
+        .hasSizeGreaterThanOrEqualTo(5).allMatch(S3.conditionalPuts()::contains);
   }
 }
