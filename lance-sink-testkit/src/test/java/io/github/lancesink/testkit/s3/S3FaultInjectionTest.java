@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.event.SinkEvent;
@@ -156,10 +157,36 @@ class S3FaultInjectionTest {
       S3.faults().failAlways(Operation.ANY, "", Fault.SERVICE_UNAVAILABLE);
       Throwable t = catchThrowable(() -> write(sink, 1));
       assertThat(t).isInstanceOf(LanceSinkException.class)
-          .hasMessageContaining(S3.uri(path)).hasMessageContaining("503");
+          .hasMessageContaining(S3.uri(path)).hasMessageContaining("503")
+          .hasMessageMatching("(?s)(refresh|open|writeFragments|create) on .*");
       S3.faults().clear();
       assertThat(sink.table().latestVersion()).hasValue(before);
       assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 10));
+      assertThat(write(sink, 1).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
+    }
+  }
+
+  /**
+   * Purpose: a manifest store that keeps failing exhausts the policy with a clear commit error,
+   * having reconciled before every retry. Steps: commit batch 0; every manifest upload fails;
+   * write batch 1; end the outage; write batch 1 again. Pass: CommitStateUnknownException
+   * naming the commit and the URI after 4 reconciliations that found nothing; no new version;
+   * the retry then commits batch 1 once (ids 0..19).
+   */
+  @Test
+  void persistentCommitOutageExhaustsThePolicyThenRecovers(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, Map.of())) {
+      write(sink, 0);
+      long before = sink.table().latestVersion().orElseThrow();
+      S3.faults().failAlways(Operation.PUT, MANIFESTS, Fault.SERVICE_UNAVAILABLE);
+      Throwable t = catchThrowable(() -> write(sink, 1));
+      assertThat(t).isInstanceOf(CommitStateUnknownException.class)
+          .hasMessageStartingWith("Commit on " + S3.uri(path));
+      assertThat(events).filteredOn(e -> e instanceof SinkEvent.StateUnknownReconciled u
+          && !u.landed()).hasSize(4);
+      S3.faults().clear();
+      assertThat(sink.table().latestVersion()).hasValue(before);
       assertThat(write(sink, 1).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
       assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
     }
