@@ -52,6 +52,8 @@ public final class ObjectStoreFaults {
 
   private final List<Rule> rules = new ArrayList<>();
   private final List<Hook> hooks = new ArrayList<>();
+  private int connectionResets;
+  private boolean resetAll;
   private final AtomicInteger injected = new AtomicInteger();
 
   ObjectStoreFaults() {}
@@ -86,8 +88,31 @@ public final class ObjectStoreFaults {
     return this;
   }
 
-  /** Removes every rule and hook and resets {@link #injectedCount()}. */
+  /**
+   * Resets (TCP RST) the next {@code count} new connections to the server, before they carry
+   * any request: a network failure with no effect.
+   */
+  public synchronized ObjectStoreFaults resetConnections(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, was " + count);
+    }
+    connectionResets += count;
+    return this;
+  }
+
+  /**
+   * Resets every connection, new ones and pooled ones as soon as they send data, until
+   * {@link #clear()}: the server is unreachable.
+   */
+  public synchronized ObjectStoreFaults resetAllConnections() {
+    resetAll = true;
+    return this;
+  }
+
+  /** Removes every rule and hook, stops connection resets and resets {@link #injectedCount()}. */
   public synchronized void clear() {
+    connectionResets = 0;
+    resetAll = false;
     hooks.clear();
     rules.clear();
     injected.set(0);
@@ -100,6 +125,22 @@ public final class ObjectStoreFaults {
 
   private synchronized void add(Rule rule) {
     rules.add(rule);
+  }
+
+  synchronized boolean takeConnectionReset() {
+    if (resetAll || connectionResets > 0) {
+      connectionResets = Math.max(0, connectionResets - 1);
+      injected.incrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  synchronized boolean resettingAllConnections() {
+    if (resetAll) {
+      injected.incrementAndGet();
+    }
+    return resetAll;
   }
 
   /** Runs (once) the hooks that match this request. */

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * <p>Requires {@code org.gaul:s3proxy} on the test classpath (an optional dependency of the
- * testkit; see the package documentation). {@link #faults()} injects S3 errors; {@link
+ * testkit; see the package documentation). {@link #faults()} injects S3 errors and connection
+ * resets (clients reach the server through a loopback relay); {@link
  * #conditionalPuts()} shows which uploads carried {@code If-None-Match: *}. It can also be
  * used without JUnit through {@link #start()} and {@link #close()}.
  *
@@ -74,6 +75,7 @@ public final class S3ProxyExtension
   private BlobStoreContext context;
   private BlobStore blobStore;
   private FaultInjectingBlobStore injector;
+  private ResettingProxy relay;
   private Path directory;
   private URI endpoint;
   private boolean perTest;
@@ -129,7 +131,9 @@ public final class S3ProxyExtension
         }
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
       }
-      endpoint = URI.create("http://127.0.0.1:" + server.getPort());
+      // Clients talk to a relay that can reset connections; it forwards to S3Proxy.
+      relay = new ResettingProxy(server.getPort(), faults);
+      endpoint = URI.create("http://127.0.0.1:" + relay.port());
       blobStore.createContainerInLocation(null, bucket);
     } catch (IOException e) {
       stopQuietly();
@@ -147,6 +151,10 @@ public final class S3ProxyExtension
   }
 
   private void stopQuietly() {
+    if (relay != null) {
+      relay.close();
+      relay = null;
+    }
     try {
       if (server != null) {
         server.stop();
@@ -164,6 +172,7 @@ public final class S3ProxyExtension
       deleteTree(directory);
       directory = null;
     }
+    endpoint = null;
     faults.clear();
   }
 

@@ -7,6 +7,7 @@ import io.github.lancesink.BatchResult;
 import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.RetryableException;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.OptimizePolicy;
@@ -185,6 +186,30 @@ class S3FaultInjectionTest {
           .hasMessageStartingWith("Commit on " + S3.uri(path));
       assertThat(events).filteredOn(e -> e instanceof SinkEvent.StateUnknownReconciled u
           && !u.landed()).hasSize(4);
+      S3.faults().clear();
+      assertThat(sink.table().latestVersion()).hasValue(before);
+      assertThat(write(sink, 1).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(Rows.ids(sink.table())).isEqualTo(Rows.range(0, 20));
+    }
+  }
+
+  /**
+   * Purpose: a network outage (every connection reset, pooled ones included) fails the batch
+   * as transient with the operation and URI named, and leaves nothing behind. Steps: commit
+   * batch 0; reset all connections; write batch 1; end the outage; write batch 1 again. Pass:
+   * a RetryableException or CommitStateUnknownException naming s3://bucket/path; no new
+   * version; then batch 1 commits once (ids 0..19).
+   */
+  @Test
+  void connectionResetOutageFailsAsTransientThenRecovers(TestInfo info) throws Exception {
+    try (LanceSink sink = sink(info, noClientRetries())) {
+      write(sink, 0);
+      long before = sink.table().latestVersion().orElseThrow();
+      S3.faults().resetAllConnections();
+      Throwable t = catchThrowable(() -> write(sink, 1));
+      assertThat(t).isInstanceOfAny(RetryableException.class, CommitStateUnknownException.class)
+          .hasMessageContaining(S3.uri(path));
+      assertThat(S3.faults().injectedCount()).isPositive();
       S3.faults().clear();
       assertThat(sink.table().latestVersion()).hasValue(before);
       assertThat(write(sink, 1).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
