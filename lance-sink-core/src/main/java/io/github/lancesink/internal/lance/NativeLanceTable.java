@@ -78,6 +78,16 @@ public final class NativeLanceTable implements LanceTable {
     return Map.copyOf(o);
   }
 
+  /**
+   * The builder for data commits (Append, keyed Update): on object stores it commits by URI
+   * with {@link #commitOptions}, so the manifest upload is never retried by the HTTP client.
+   */
+  CommitBuilder commitBuilder(Dataset ds) {
+    return commitOptions == null
+        ? new CommitBuilder(ds).writeParams(storageOptions)
+        : new CommitBuilder(uri, allocator).writeParams(commitOptions);
+  }
+
   public String uri() {
     return uri;
   }
@@ -258,10 +268,7 @@ public final class NativeLanceTable implements LanceTable {
             .operation(Append.builder().fragments(fragments).build())
             .transactionProperties(properties)
             .build()) {
-      Dataset committed =
-          commitOptions == null
-              ? new CommitBuilder(ds).writeParams(storageOptions).execute(txn)
-              : new CommitBuilder(uri, allocator).writeParams(commitOptions).execute(txn);
+      Dataset committed = commitBuilder(ds).execute(txn);
       long version = committed.version();
       committed.close();
       return version;
@@ -293,7 +300,7 @@ public final class NativeLanceTable implements LanceTable {
     List<FragmentMetadata> fragments = lanceFragments(staged);
     try {
       return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
-          storageOptions);
+          this::commitBuilder);
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
