@@ -76,11 +76,11 @@ public final class SinkProtocol implements AutoCloseable {
       return empty(batchId);
     }
     register();
-    return commit(batchId, lineage, staged, writeDuration);
+    return commit(batchId, lineage, staged, writeDuration, source.commitProperties());
   }
 
-  private BatchResult commit(
-      long batchId, String lineage, BatchSource.Staged staged, Duration writeDuration) {
+  private BatchResult commit(long batchId, String lineage, BatchSource.Staged staged,
+      Duration writeDuration, Map<String, String> sourceProperties) {
     Instant commitStart = config.clock().instant();
     String attemptId = UUID.randomUUID().toString();
     Marker marker =
@@ -105,7 +105,8 @@ public final class SinkProtocol implements AutoCloseable {
         return skip.get();
       }
       try {
-        long version = table.commitAppend(readVersion, staged.fragments(), marker.toProperties());
+        long version = table.commitAppend(readVersion, staged.fragments(),
+            withSource(marker.toProperties(), sourceProperties));
         verifyNoConcurrentDuplicate(marker, readVersion, version);
         ledger.recordCommit(marker, version);
         attempts.succeeded();
@@ -122,6 +123,23 @@ public final class SinkProtocol implements AutoCloseable {
         attempts.retryable(e);
       }
     }
+  }
+
+  /** The marker's properties plus the source's, namespaced so they can never overwrite it. */
+  private static Map<String, String> withSource(
+      Map<String, String> marker, Map<String, String> source) {
+    if (source.isEmpty()) {
+      return marker;
+    }
+    Map<String, String> all = new java.util.HashMap<>(marker);
+    source.forEach((k, v) -> {
+      if (k == null || k.isBlank() || v == null) {
+        throw Errors.config("Source commit property '" + k + "' must have a non-blank key and a"
+            + " non-null value");
+      }
+      all.put(BatchSource.SOURCE_PROPERTY_PREFIX + k, v);
+    });
+    return all;
   }
 
   /** After an unknown outcome: the entry of this attempt's marker if it is in the table. */
