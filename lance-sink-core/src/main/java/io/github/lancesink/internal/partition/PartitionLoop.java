@@ -79,8 +79,19 @@ public final class PartitionLoop {
     return position;
   }
 
-  /** One cycle: list, decide, process. Stops early (cleanly) when a stop was requested. */
+  /**
+   * One cycle on its own: list, decide, process. A stop requested meanwhile ends it after the
+   * partition in progress, and is then cleared.
+   */
   public CycleResult runOnce() {
+    try {
+      return cycle();
+    } finally {
+      stopRequested = false;
+    }
+  }
+
+  private CycleResult cycle() {
     Instant now = s.clock().instant();
     Optional<Instant> before = watermark();
     loadHistory();
@@ -138,7 +149,8 @@ public final class PartitionLoop {
     long id = batchId(p.time());
     BatchResult r;
     try {
-      r = sink.write(id, sink.config().sourceLineage(), source(p));
+      r = p.dataFiles().isEmpty() ? emptyResult(id)
+          : sink.write(id, sink.config().sourceLineage(), source(p));
     } catch (PartitionSourceException e) {
       failed(p, e, c);
       position = Optional.of(p.time());
@@ -153,6 +165,12 @@ public final class PartitionLoop {
         r.version().isPresent() ? " at version " + r.version().getAsLong() : "");
     c.processed.add(ev);
     publish(ev);
+  }
+
+  /** A partition without data files (only a marker): nothing to read, nothing committed. */
+  private static BatchResult emptyResult(long id) {
+    return new BatchResult(id, BatchResult.Outcome.EMPTY, java.util.OptionalLong.empty(), 0, 0,
+        0, 0, Duration.ZERO, Duration.ZERO);
   }
 
   private void failed(PartitionSnapshot p, PartitionSourceException e, Cycle c) {
@@ -268,7 +286,7 @@ public final class PartitionLoop {
         reason = RunSummary.StopReason.DEADLINE;
         break;
       }
-      cycles.add(runOnce());
+      cycles.add(cycle());
       Instant wake = cycleStart.plus(s.cadence());
       Instant now = s.clock().instant();
       Instant until = wake.isBefore(deadline) ? wake : deadline;
