@@ -35,7 +35,7 @@ public final class ParquetPartitionSource implements BatchSource {
     BatchSource s;
     try {
       s = toSource.apply(session.read().parquet(files.toArray(String[]::new)));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws its checked SparkException without declaring it
       throw unreadable(e);
     }
     this.inner = s;
@@ -50,11 +50,11 @@ public final class ParquetPartitionSource implements BatchSource {
   public Staged stage(LanceTable table, long batchId) {
     try {
       return inner.stage(table, batchId);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (isReadFailure(e)) {
         throw unreadable(e);
       }
-      throw e;
+      throw ParquetPartitionSource.<RuntimeException>sneaky(e);
     }
   }
 
@@ -68,7 +68,12 @@ public final class ParquetPartitionSource implements BatchSource {
     return false;
   }
 
-  private PartitionSourceException unreadable(RuntimeException e) {
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> E sneaky(Exception e) throws E {
+    throw (E) e;
+  }
+
+  private PartitionSourceException unreadable(Exception e) {
     String bad = firstUnreadable();
     String what = bad != null ? "file " + bad : "one of its files " + files;
     return new PartitionSourceException(bad != null ? bad : partition.path(),
@@ -83,7 +88,7 @@ public final class ParquetPartitionSource implements BatchSource {
       try {
         session.read().parquet(f).schema();
         session.read().parquet(f).count();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         return f;
       }
     }
