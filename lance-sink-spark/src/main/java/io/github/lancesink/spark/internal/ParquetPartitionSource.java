@@ -95,8 +95,13 @@ public final class ParquetPartitionSource implements BatchSource {
     return null;
   }
 
+  /** The first line of the innermost cause's message: the one that says what is wrong. */
   private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = String.valueOf(root.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
   }
