@@ -10,7 +10,6 @@ import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.PartitionSnapshot;
 import io.github.lancesink.partition.PartitionSourceException;
 import io.github.lancesink.partition.RunSummary;
-import io.github.lancesink.spi.BatchSource;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,7 @@ public final class PartitionLoop {
   private final LoopSettings s;
   private final LanceSink sink;
   private final LanceSink lateSink; // null unless late data is re-processed
-  private final Function<PartitionSnapshot, BatchSource> reader;
+  private final PartitionWrite writer;
   private final List<Consumer<? super PartitionEvent>> listeners = new CopyOnWriteArrayList<>();
   private final StabilityTracker tracker = new StabilityTracker();
   private final PartitionHistory history = new PartitionHistory();
@@ -48,11 +46,11 @@ public final class PartitionLoop {
   private boolean historyLoaded;
 
   public PartitionLoop(LoopSettings settings, LanceSink sink, LanceSink lateSink,
-      Function<PartitionSnapshot, BatchSource> reader) {
+      PartitionWrite writer) {
     this.s = settings;
     this.sink = sink;
     this.lateSink = lateSink;
-    this.reader = reader;
+    this.writer = writer;
   }
 
   public void onEvent(Consumer<? super PartitionEvent> listener) {
@@ -150,7 +148,7 @@ public final class PartitionLoop {
     BatchResult r;
     try {
       r = p.dataFiles().isEmpty() ? emptyResult(id)
-          : sink.write(id, sink.config().sourceLineage(), source(p));
+          : writer.write(sink, id, p, tags(p));
     } catch (PartitionSourceException e) {
       failed(p, e, c);
       position = Optional.of(p.time());
@@ -224,7 +222,7 @@ public final class PartitionLoop {
     long revision = lateSink.lastCommittedBatchId().orElse(0L) + 1;
     BatchResult r;
     try {
-      r = lateSink.write(revision, lateSink.config().sourceLineage(), source(p));
+      r = writer.write(lateSink, revision, p, tags(p));
     } catch (PartitionSourceException e) {
       failed(p, e, c);
       return;
@@ -236,12 +234,12 @@ public final class PartitionLoop {
     publish(ev);
   }
 
-  private BatchSource source(PartitionSnapshot p) {
-    BatchSource inner = reader.apply(p);
-    return new TaggedSource(inner, java.util.Map.of(
+  /** What the commit records about the partition, for late-data detection after restarts. */
+  private static java.util.Map<String, String> tags(PartitionSnapshot p) {
+    return java.util.Map.of(
         PartitionHistory.PARTITION, p.path(),
         PartitionHistory.FINGERPRINT, p.fingerprint(),
-        PartitionHistory.FILES, Integer.toString(p.fileCount())));
+        PartitionHistory.FILES, Integer.toString(p.fileCount()));
   }
 
   private void loadHistory() {

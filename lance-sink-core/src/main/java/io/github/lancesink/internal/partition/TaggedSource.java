@@ -7,11 +7,11 @@ import java.util.Map;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /** A source that adds the partition's identity to the commit properties of another source. */
-final class TaggedSource implements BatchSource {
+public final class TaggedSource implements BatchSource {
   private final BatchSource inner;
   private final Map<String, String> tags;
 
-  TaggedSource(BatchSource inner, Map<String, String> tags) {
+  public TaggedSource(BatchSource inner, Map<String, String> tags) {
     this.inner = inner;
     Map<String, String> all = new HashMap<>(inner.commitProperties());
     all.putAll(tags);

@@ -3,6 +3,7 @@ package io.github.lancesink.spark.partition;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.internal.partition.PartitionLoop;
+import io.github.lancesink.internal.partition.TaggedSource;
 import io.github.lancesink.partition.CycleResult;
 import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.RunSummary;
@@ -147,10 +148,12 @@ public final class SparkPartitionRunner implements AutoCloseable {
     HadoopPartitionLister lister = new HadoopPartitionLister(b.basePath,
         b.session.sparkContext().hadoopConfiguration());
     UnaryOperator<BatchSource> decorate = b.sourceDecorator;
-    var loop = new PartitionLoop(b.loopSettings(lister), sink, late,
-        p -> decorate.apply(new ParquetPartitionSource(b.session, lister, p,
-            df -> new SparkBatchSource(df, b.tableUri, resolved.storageOptions(), b.writeMode,
-                b.vectorColumn, b.dimension, List.of(), resolved.arrowBatchRows()))));
+    var loop = new PartitionLoop(b.loopSettings(lister), sink, late, (s, id, p, tags) -> {
+      BatchSource source = decorate.apply(new ParquetPartitionSource(b.session, lister, p,
+          df -> new SparkBatchSource(df, b.tableUri, resolved.storageOptions(), b.writeMode,
+              b.vectorColumn, b.dimension, List.of(), resolved.arrowBatchRows())));
+      return s.write(id, s.config().sourceLineage(), new TaggedSource(source, tags));
+    });
     b.listeners.forEach(loop::onEvent);
     return new SparkPartitionRunner(loop, sink, late);
   }
