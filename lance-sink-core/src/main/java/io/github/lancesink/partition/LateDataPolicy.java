@@ -18,9 +18,9 @@ import java.util.Objects;
  *   <li>{@link Kind#REPROCESS}: re-read the whole partition and write it again. Only allowed
  *       with {@code WriteMode.replaceGroups(column)} where the group column identifies the
  *       partition's rows, so the rewrite replaces the earlier rows instead of adding to them.
- *       Re-processed partitions are committed under a second writer id, {@code
- *       <writerId>.late}, whose batch ids are a revision counter; see the package notes for
- *       why this keeps exactly-once.
+ *       The rewrite is committed by the same writer with the next revision id ({@link
+ *       PartitionBatchIds}), and its commit records the partition's new fingerprint, so it
+ *       happens once per change even across crashes and restarts.
  * </ul>
  *
  * @since 0.1.0

@@ -18,7 +18,7 @@ public sealed interface PartitionEvent {
   Instant at();
 
   /**
-   * A partition went through the sink as batch {@code batchId} (its time in epoch minutes).
+   * A partition went through the sink as batch {@code batchId} ({@link PartitionBatchIds}).
    * {@code outcome} is COMMITTED, SKIPPED_DUPLICATE (already committed before a restart) or
    * EMPTY.
    */
@@ -43,10 +43,11 @@ public sealed interface PartitionEvent {
       LateDataPolicy.Kind action) implements PartitionEvent {}
 
   /**
-   * A partition was written again after late data, under writer id {@code writerId} (the
-   * runner's writer id plus {@code .late}) as revision batch {@code revision}.
+   * A partition was written again after late data, as batch {@code batchId} whose {@code
+   * revision} counts the re-processings since the watermark partition ({@link
+   * PartitionBatchIds}).
    */
-  record PartitionReprocessed(Instant at, String path, Instant time, String writerId,
+  record PartitionReprocessed(Instant at, String path, Instant time, long batchId,
       long revision, BatchResult.Outcome outcome, OptionalLong version, long rows)
       implements PartitionEvent {}
 

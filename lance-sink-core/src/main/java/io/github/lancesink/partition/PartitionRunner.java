@@ -26,7 +26,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 /**
  * The partition runner without Spark: a plain Java loop that lists a partitioned directory,
  * reads each complete partition through a {@link PartitionReader} and writes it through a
- * {@link LanceSink}, one partition per batch (batch id = partition start in epoch minutes).
+ * {@link LanceSink}, one partition per batch (batch ids: {@link PartitionBatchIds}).
  * Same policies, results and events as the Spark runner ({@code SparkPartitionRunner}); use it
  * when partitions are small enough for one JVM.
  *
@@ -43,22 +43,17 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * @since 0.1.0
  */
 public final class PartitionRunner implements AutoCloseable {
-  /** The suffix of the writer id that commits re-processed partitions. */
-  public static final String LATE_SUFFIX = ".late";
-
   private final PartitionLoop loop;
   private final LanceSink sink;
-  private final LanceSink lateSink;
   private final BufferAllocator allocator;
 
-  private PartitionRunner(Builder b, LanceSink sink, LanceSink lateSink) {
+  private PartitionRunner(Builder b, LanceSink sink) {
     this.sink = sink;
-    this.lateSink = lateSink;
     this.allocator = new RootAllocator();
     PartitionReader reader = b.reader;
     this.loop = new PartitionLoop(new LoopSettings(b.lister.toString(), b.lister, b.layout,
         b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.config().clock(), b.sleeper),
-        sink, lateSink, (s, id, p, tags) -> write(reader, s, id, p, tags));
+        sink, (s, id, p, tags) -> write(reader, s, id, p, tags));
     b.listeners.forEach(loop::onEvent);
   }
 
@@ -115,16 +110,9 @@ public final class PartitionRunner implements AutoCloseable {
     return sink;
   }
 
-  public Optional<LanceSink> lateSink() {
-    return Optional.ofNullable(lateSink);
-  }
-
   @Override
   public void close() {
     sink.close();
-    if (lateSink != null) {
-      lateSink.close();
-    }
     allocator.close();
   }
 
@@ -163,8 +151,7 @@ public final class PartitionRunner implements AutoCloseable {
 
     /**
      * The sink settings (table, writer id, write mode, clock...). The runner builds its sink
-     * from them, and with {@link LateDataPolicy#reprocess()} a second one whose writer id has
-     * the {@value #LATE_SUFFIX} suffix. The sink's clock is the runner's clock.
+     * from them; the sink's clock is the runner's clock.
      */
     public Builder sink(LanceSinkBuilder sink) {
       this.sinkBuilder = Objects.requireNonNull(sink, "sink");
@@ -224,7 +211,6 @@ public final class PartitionRunner implements AutoCloseable {
       }
       LanceSink main = sinkBuilder.build();
       WriteMode mode = main.config().writeMode();
-      LanceSink lateSink = null;
       if (late.kind() == LateDataPolicy.Kind.REPROCESS) {
         if (mode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
           main.close();
@@ -233,9 +219,8 @@ public final class PartitionRunner implements AutoCloseable {
               + " mode would write its rows twice. Use LateDataPolicy.report(), or replaceGroups"
               + " with a group column that identifies the partition's rows.");
         }
-        lateSink = sinkBuilder.writerId(main.config().writerId() + LATE_SUFFIX).build();
       }
-      return new PartitionRunner(this, main, lateSink);
+      return new PartitionRunner(this, main);
     }
   }
 }

@@ -87,4 +87,14 @@ class PartitionLayoutTest {
     assertThat(new PartitionSnapshot(T, "p", List.of(b, a), false).fingerprint())
         .isEqualTo(new PartitionSnapshot(T, "p", List.of(a, b), false).fingerprint());
   }
+
+  @Test
+  void batchIdsEncodeThePartitionMinuteAndARevision() {
+    long id = PartitionBatchIds.of(T);
+    assertThat(id).isEqualTo(T.getEpochSecond() / 60 * 1000);
+    assertThat(PartitionBatchIds.watermark(id)).isEqualTo(T);
+    assertThat(PartitionBatchIds.watermark(id + 7)).isEqualTo(T);
+    assertThat(PartitionBatchIds.revision(id + 7)).isEqualTo(7);
+    assertThat(PartitionBatchIds.of(T.plusSeconds(60))).isGreaterThan(id + 999);
+  }
 }

@@ -87,9 +87,9 @@ class PlainJavaRunnerTest {
     assertThat(TextPartitions.ids(table)).isEqualTo(all(range(100, 5), range(200, 5),
         range(300, 5)));
     assertThat(TextPartitions.commits(table)).containsExactly(
-        "feed:" + minute(1).getEpochSecond() / 60 + ":" + path(1),
-        "feed:" + minute(2).getEpochSecond() / 60 + ":" + path(2),
-        "feed:" + minute(3).getEpochSecond() / 60 + ":" + path(3));
+        "feed:" + minute(1).getEpochSecond() / 60 * 1000 + ":" + path(1),
+        "feed:" + minute(2).getEpochSecond() / 60 * 1000 + ":" + path(2),
+        "feed:" + minute(3).getEpochSecond() / 60 * 1000 + ":" + path(3));
   }
 
   @Test

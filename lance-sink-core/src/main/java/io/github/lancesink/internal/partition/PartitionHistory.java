@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Which files each processed partition had, as committed with its data. Rebuilt from the
@@ -37,12 +36,12 @@ public final class PartitionHistory {
 
   /**
    * Walks back from the latest version through at most {@code lookback} versions and records
-   * the newest fingerprint of each partition committed by {@code writerIds}. Stops early at a
-   * marker of {@code mainWriter} older than {@code floorBatchId}.
+   * the newest fingerprint of each partition committed by {@code writerId}. Stops early at a
+   * marker of it older than {@code floorBatchId}.
    *
    * @return the number of versions read
    */
-  public int load(LanceTable table, Set<String> writerIds, String mainWriter, long floorBatchId,
+  public int load(LanceTable table, String writerId, long floorBatchId,
       int lookback) {
     OptionalLong latest = table.latestVersion();
     if (latest.isEmpty()) {
@@ -60,7 +59,7 @@ public final class PartitionHistory {
         continue;
       }
       Optional<Marker> m = Marker.parse(p.properties());
-      if (m.isEmpty() || !writerIds.contains(m.get().writerId())) {
+      if (m.isEmpty() || !writerId.equals(m.get().writerId())) {
         continue;
       }
       Map<String, String> props = p.properties();
@@ -70,7 +69,7 @@ public final class PartitionHistory {
         int files = parseInt(props.get(BatchSource.SOURCE_PROPERTY_PREFIX + FILES));
         byPath.put(path, new Recorded(fp, files));
       }
-      if (m.get().writerId().equals(mainWriter) && m.get().batchId() < floorBatchId) {
+      if (m.get().batchId() < floorBatchId) {
         break;
       }
     }

@@ -6,6 +6,7 @@ import io.github.lancesink.partition.BadPartitionPolicy;
 import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
 import io.github.lancesink.partition.LateDataPolicy;
+import io.github.lancesink.partition.PartitionBatchIds;
 import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.PartitionSnapshot;
 import io.github.lancesink.partition.PartitionSourceException;
@@ -34,7 +35,6 @@ public final class PartitionLoop {
 
   private final LoopSettings s;
   private final LanceSink sink;
-  private final LanceSink lateSink; // null unless late data is re-processed
   private final PartitionWrite writer;
   private final List<Consumer<? super PartitionEvent>> listeners = new CopyOnWriteArrayList<>();
   private final StabilityTracker tracker = new StabilityTracker();
@@ -45,11 +45,9 @@ public final class PartitionLoop {
   private Optional<Instant> position;
   private boolean historyLoaded;
 
-  public PartitionLoop(LoopSettings settings, LanceSink sink, LanceSink lateSink,
-      PartitionWrite writer) {
+  public PartitionLoop(LoopSettings settings, LanceSink sink, PartitionWrite writer) {
     this.s = settings;
     this.sink = sink;
-    this.lateSink = lateSink;
     this.writer = writer;
   }
 
@@ -62,17 +60,13 @@ public final class PartitionLoop {
     stopRequested = true;
   }
 
-  /** The batch id of a partition: its start time in epoch minutes. */
-  public static long batchId(Instant partitionTime) {
-    return Math.floorDiv(partitionTime.getEpochSecond(), 60L);
-  }
 
   /** The newest partition time processed: from the sink's ledger on first use. */
   public Optional<Instant> watermark() {
     if (position == null) {
       var last = sink.lastCommittedBatchId();
       position = last.isPresent()
-          ? Optional.of(Instant.ofEpochSecond(last.getAsLong() * 60L)) : Optional.empty();
+          ? Optional.of(PartitionBatchIds.watermark(last.getAsLong())) : Optional.empty();
     }
     return position;
   }
@@ -144,7 +138,7 @@ public final class PartitionLoop {
   }
 
   private void process(PartitionSnapshot p, Instant now, Cycle c) {
-    long id = batchId(p.time());
+    long id = PartitionBatchIds.of(p.time());
     BatchResult r;
     try {
       r = p.dataFiles().isEmpty() ? emptyResult(id)
@@ -219,17 +213,24 @@ public final class PartitionLoop {
   }
 
   private void reprocess(PartitionSnapshot p, Cycle c) {
-    long revision = lateSink.lastCommittedBatchId().orElse(0L) + 1;
+    long last = sink.lastCommittedBatchId().orElseThrow();
+    if (PartitionBatchIds.revision(last) == PartitionBatchIds.REVISIONS - 1) {
+      LOG.error("lance-sink partition {} has late data but {} re-processings already followed"
+          + " watermark partition {}; not re-processed until the next partition commits",
+          p.path(), PartitionBatchIds.REVISIONS - 1, PartitionBatchIds.watermark(last));
+      return;
+    }
+    long id = last + 1;
     BatchResult r;
     try {
-      r = writer.write(lateSink, revision, p, tags(p));
+      r = writer.write(sink, id, p, tags(p));
     } catch (PartitionSourceException e) {
       failed(p, e, c);
       return;
     }
     history.record(p.path(), p.fingerprint(), p.fileCount());
     var ev = new PartitionEvent.PartitionReprocessed(s.clock().instant(), p.path(), p.time(),
-        lateSink.config().writerId(), revision, r.outcome(), r.version(), r.rows());
+        id, PartitionBatchIds.revision(id), r.outcome(), r.version(), r.rows());
     c.reprocessed.add(ev);
     publish(ev);
   }
@@ -250,13 +251,8 @@ public final class PartitionLoop {
     if (position.isEmpty() || s.late().window().isZero()) {
       return;
     }
-    Set<String> writers = new HashSet<>();
-    writers.add(sink.config().writerId());
-    if (lateSink != null) {
-      writers.add(lateSink.config().writerId());
-    }
-    long floor = batchId(position.get().minus(s.late().window()));
-    int read = history.load(sink.table(), writers, sink.config().writerId(), floor,
+    long floor = PartitionBatchIds.of(position.get().minus(s.late().window()));
+    int read = history.load(sink.table(), sink.config().writerId(), floor,
         sink.config().lookback());
     LOG.info("lance-sink partitions: read {} versions of {} to rebuild the late-data history",
         read, sink.table().displayUri());

@@ -42,7 +42,8 @@ import org.apache.spark.sql.SparkSession;
  * partitions are complete ({@link io.github.lancesink.partition.CompletenessRule}), and writes
  * each one through {@link LanceSink} exactly as {@code LanceForeachBatch} writes a micro-batch:
  * executors convert rows to Arrow and write Lance fragments, the driver commits them once with
- * the dedup marker. The batch id is the partition's start time in epoch minutes, so the
+ * the dedup marker. The batch id encodes the partition's start time ({@link
+ * io.github.lancesink.partition.PartitionBatchIds}), so the
  * watermark <em>is</em> the sink's ledger: a restart resumes from the table itself, with no
  * Spark checkpoint and no side file. A partition interrupted by a crash is written again on
  * restart (its fragments were never committed); one whose commit landed is not.
@@ -57,12 +58,10 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkPartitionRunner implements AutoCloseable {
   private final PartitionLoop loop;
   private final LanceSink sink;
-  private final LanceSink lateSink;
 
-  SparkPartitionRunner(PartitionLoop loop, LanceSink sink, LanceSink lateSink) {
+  SparkPartitionRunner(PartitionLoop loop, LanceSink sink) {
     this.loop = loop;
     this.sink = sink;
-    this.lateSink = lateSink;
   }
 
   /** A builder reading with {@code session}. */
@@ -120,17 +119,9 @@ public final class SparkPartitionRunner implements AutoCloseable {
     return sink;
   }
 
-  /** The sink that writes re-processed partitions, under writer id {@code <writerId>.late}. */
-  public Optional<LanceSink> lateSink() {
-    return Optional.ofNullable(lateSink);
-  }
-
   @Override
   public void close() {
     sink.close();
-    if (lateSink != null) {
-      lateSink.close();
-    }
   }
 
   /** Builds the loop from the builder's settings (kept here so the builder stays small). */
@@ -141,20 +132,16 @@ public final class SparkPartitionRunner implements AutoCloseable {
     SparkSinkSettings.Resolved resolved = settings.resolve(b.session);
     LanceSinkBuilder sb = resolved.sinkBuilder().clock(b.clock).sleeper(b.sleeper);
     LanceSink sink = sb.build();
-    LanceSink late = null;
-    if (b.late.kind() == io.github.lancesink.partition.LateDataPolicy.Kind.REPROCESS) {
-      late = sb.writerId(b.writerId + SparkPartitionRunnerBuilder.LATE_SUFFIX).build();
-    }
     HadoopPartitionLister lister = new HadoopPartitionLister(b.basePath,
         b.session.sparkContext().hadoopConfiguration());
     UnaryOperator<BatchSource> decorate = b.sourceDecorator;
-    var loop = new PartitionLoop(b.loopSettings(lister), sink, late, (s, id, p, tags) -> {
+    var loop = new PartitionLoop(b.loopSettings(lister), sink, (s, id, p, tags) -> {
       BatchSource source = decorate.apply(new ParquetPartitionSource(b.session, lister, p,
           df -> new SparkBatchSource(df, b.tableUri, resolved.storageOptions(), b.writeMode,
               b.vectorColumn, b.dimension, List.of(), resolved.arrowBatchRows())));
       return s.write(id, s.config().sourceLineage(), new TaggedSource(source, tags));
     });
     b.listeners.forEach(loop::onEvent);
-    return new SparkPartitionRunner(loop, sink, late);
+    return new SparkPartitionRunner(loop, sink);
   }
 }

@@ -36,8 +36,6 @@ import org.apache.spark.sql.SparkSession;
  * @since 0.1.0
  */
 public final class SparkPartitionRunnerBuilder {
-  /** The suffix of the writer id that commits re-processed partitions. */
-  public static final String LATE_SUFFIX = ".late";
   /** How often a run lists the base path by default: one minute. */
   public static final Duration DEFAULT_CADENCE = Duration.ofMinutes(1);
 
@@ -93,8 +91,8 @@ public final class SparkPartitionRunnerBuilder {
   }
 
   /**
-   * The stable dedup namespace, which also holds the watermark. With {@link
-   * LateDataPolicy#reprocess()} the id plus {@value #LATE_SUFFIX} is used too.
+   * The stable dedup namespace, which also holds the watermark. Never share it with another
+   * pipeline writing the same table.
    */
   public SparkPartitionRunnerBuilder writerId(String id) {
     check.writerId(id);
@@ -225,7 +223,6 @@ public final class SparkPartitionRunnerBuilder {
             + " mode would write its rows twice. Use LateDataPolicy.report(), or replaceGroups"
             + " with a group column that identifies the partition's rows.");
       }
-      check.writerId(writerId + LATE_SUFFIX);
     }
     if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
       throw new IllegalStateException(

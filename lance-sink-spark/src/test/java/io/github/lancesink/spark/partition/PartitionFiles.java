@@ -150,6 +150,6 @@ final class PartitionFiles {
 
   /** The batch id of partition minute {@code m}. */
   static long batch(int m) {
-    return minute(m).getEpochSecond() / 60;
+    return minute(m).getEpochSecond() / 60 * 1000; // epoch minutes, revision 0
   }
 }
