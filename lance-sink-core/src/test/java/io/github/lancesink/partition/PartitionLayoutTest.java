@@ -38,7 +38,8 @@ class PartitionLayoutTest {
     PartitionLayout hourly = PartitionLayout.of("'date='uuuu-MM-dd'/hr='HH");
     assertThat(hourly.depth()).isEqualTo(2);
     assertThat(hourly.granularity()).isEqualTo(Duration.ofHours(1));
-    assertThat(hourly.parse("date=2026-05-04/hr=10")).isEqualTo(Instant.parse("2026-05-04T10:00:00Z"));
+    assertThat(hourly.parse("date=2026-05-04/hr=10"))
+        .isEqualTo(Instant.parse("2026-05-04T10:00:00Z"));
     PartitionLayout daily = PartitionLayout.of("uuuu/MM/dd");
     assertThat(daily.depth()).isEqualTo(3);
     assertThat(daily.granularity()).isEqualTo(Duration.ofDays(1));

@@ -33,9 +33,12 @@ public final class LocalLister implements PartitionLister {
           out.add(new SourceFile(rel, a.size(), a.lastModifiedTime().toInstant()));
         }
       }
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       throw new UncheckedIOException("Cannot list partitions under " + base + ": "
-          + e.getMessage(), e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+          + e.getMessage(), e);
+    } catch (UncheckedIOException e) { // from the walk's iterator
+      throw new UncheckedIOException("Cannot list partitions under " + base + ": "
+          + e.getMessage(), e.getCause());
     }
     return out;
   }
