@@ -31,6 +31,7 @@ import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
 import org.lance.operation.Delete;
+import org.lance.operation.Restore;
 import org.lance.operation.UpdateConfig;
 import org.lance.operation.UpdateMap;
 
@@ -128,9 +129,14 @@ public final class NativeLanceTable implements LanceTable {
               .mode(WriteParams.WriteMode.CREATE)
               .storageOptions(storageOptions)
               .execute();
+      long version = created.version();
       created.close();
       dataset = tryOpen();
-      return true;
+      if (version <= 1) {
+        return true;
+      }
+      undoRacingCreate(version);
+      return false;
     } catch (Exception e) {
       dataset = tryOpen();
       if (dataset != null) {
@@ -138,6 +144,40 @@ public final class NativeLanceTable implements LanceTable {
       }
       throw classifyRead("create", e);
     }
+  }
+
+  /**
+   * Lance 7.0.0 commits a CREATE that raced another creator as an Overwrite version on top of
+   * the winner's history (seen here: four racing creators left versions 1 and 2, both
+   * Overwrite). If that Overwrite hid committed rows, their markers would still be found by the
+   * ledger while the rows are gone, so restore the version before it. Fails loudly when the
+   * Overwrite is no longer the latest version (a restore would drop later commits).
+   */
+  void undoRacingCreate(long overwrite) {
+    Dataset ds = refreshed();
+    long hidden;
+    try (Dataset before = ds.checkoutVersion(overwrite - 1)) {
+      hidden = before.countRows();
+    } catch (Exception e) {
+      throw classifyRead("create", e);
+    }
+    if (hidden == 0) {
+      return; // it overwrote an empty table: nothing was lost
+    }
+    String what = "a racing dataset creation committed an Overwrite at version " + overwrite
+        + " that hides " + hidden + " committed rows of version " + (overwrite - 1);
+    if (ds.version() != overwrite) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what + ", and versions"
+          + " were committed after it; restore version " + (overwrite - 1) + " manually"));
+    }
+    try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
+        .operation(Restore.builder().version(overwrite - 1).build()).build()) {
+      new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
+    } catch (Exception e) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what
+          + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
+    }
+    refreshed();
   }
 
   @Override
