@@ -60,7 +60,6 @@ public final class PartitionLoop {
     stopRequested = true;
   }
 
-
   /** The newest partition time processed: from the sink's ledger on first use. */
   public Optional<Instant> watermark() {
     if (position == null) {
@@ -126,6 +125,7 @@ public final class PartitionLoop {
           k.paths().size(), k.paths(), k.jumpedTo(), k.lag(), s.lag().maxLag(), s.lag());
       c.skipped = Optional.of(ev);
       publish(ev);
+      position = Optional.of(k.to()); // the skipped range is behind us even if the jump fails
     }
     for (PartitionSnapshot p : plan.process()) {
       if (stopRequested) {
