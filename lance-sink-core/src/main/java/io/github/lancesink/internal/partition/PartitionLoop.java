@@ -264,40 +264,12 @@ public final class PartitionLoop {
    */
   public RunSummary runUntil(Instant deadline, BooleanSupplier stop) {
     Instant start = s.clock().instant();
-    List<CycleResult> cycles = new ArrayList<>();
-    RunSummary.StopReason reason;
-    while (true) {
-      if (stopRequested) {
-        reason = RunSummary.StopReason.STOP_REQUESTED;
-        break;
-      }
-      if (stop.getAsBoolean()) {
-        reason = RunSummary.StopReason.CONDITION;
-        break;
-      }
-      Instant cycleStart = s.clock().instant();
-      if (!cycleStart.isBefore(deadline)) {
-        reason = RunSummary.StopReason.DEADLINE;
-        break;
-      }
-      cycles.add(cycle());
-      Instant wake = cycleStart.plus(s.cadence());
-      Instant now = s.clock().instant();
-      Instant until = wake.isBefore(deadline) ? wake : deadline;
-      if (now.isBefore(until) && !stopRequested && !stop.getAsBoolean()) {
-        try {
-          s.sleeper().sleep(Duration.between(now, until));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          reason = RunSummary.StopReason.STOP_REQUESTED;
-          break;
-        }
-      }
-    }
+    CycleScheduler.Outcome out = CycleScheduler.run(s, this::cycle, () -> stopRequested,
+        deadline, stop);
     stopRequested = false;
     LOG.info("lance-sink partition run under {} stopped ({}) after {} cycles; watermark {}",
-        s.basePath(), reason, cycles.size(), position);
-    return new RunSummary(cycles, reason, Duration.between(start, s.clock().instant()),
+        s.basePath(), out.reason(), out.cycles().size(), position);
+    return new RunSummary(out.cycles(), out.reason(), Duration.between(start, s.clock().instant()),
         position == null ? Optional.empty() : position);
   }
 
