@@ -97,4 +97,34 @@ class PlainJavaRunnerTest {
     assertThatThrownBy(() -> runner().lateDataPolicy(LateDataPolicy.reprocess()).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("replaceGroups");
   }
+
+  /**
+   * Purpose: requestStop() ends a run cleanly after the partition in progress, and a new runner
+   * resumes from the table. Pass: the run reports STOP_REQUESTED after exactly one partition;
+   * the next runner processes the remaining two, each id once.
+   */
+  @Test
+  void requestStopEndsTheRunAfterThePartitionInProgressAndANewRunnerResumes() {
+    for (int m = 1; m <= 3; m++) {
+      files.file(m, "a.txt", m * 100L, 4);
+      files.marker(m);
+    }
+    PartitionRunner[] self = new PartitionRunner[1];
+    try (PartitionRunner r = runner().sleeper(d -> { }).onEvent(e -> {
+      if (e instanceof PartitionEvent.PartitionProcessed) {
+        self[0].requestStop();
+      }
+    }).build()) {
+      self[0] = r;
+      RunSummary run = r.runUntil(() -> false);
+      assertThat(run.stopReason()).isEqualTo(RunSummary.StopReason.STOP_REQUESTED);
+      assertThat(run.partitionsProcessed()).isEqualTo(1);
+      assertThat(run.watermark()).contains(minute(1));
+    }
+    try (PartitionRunner r = runner().build()) {
+      assertThat(r.runOnce().processedPaths()).containsExactly(path(2), path(3));
+    }
+    assertThat(TextPartitions.ids(table)).isEqualTo(all(range(100, 4), range(200, 4),
+        range(300, 4)));
+  }
 }
