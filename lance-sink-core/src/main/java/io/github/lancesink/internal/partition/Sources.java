@@ -1,6 +1,8 @@
 package io.github.lancesink.internal.partition;
 
 import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.WriteMode;
+import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.ReaderSource;
 import io.github.lancesink.spi.BatchSource;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -10,6 +12,8 @@ public final class Sources {
   private Sources() {}
 
   public static BatchSource of(ArrowReader reader, LanceSinkConfig config) {
-    return new ReaderSource(reader, config);
+    return config.writeMode().kind() == WriteMode.Kind.APPEND
+        ? new ReaderSource(reader, config)
+        : new KeyedReaderSource(reader, config);
   }
 }
