@@ -3,6 +3,8 @@ package io.github.lancesink.internal.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -40,6 +42,7 @@ public final class NativeLanceTable implements LanceTable {
   private final String displayUri;
   private final Map<String, String> storageOptions;
   private final BufferAllocator allocator;
+  private final NativeMaintenance maintenance = new NativeMaintenance(this);
   private Dataset dataset; // null until opened or created
   private boolean closed;
 
@@ -306,10 +309,49 @@ public final class NativeLanceTable implements LanceTable {
       }
       long versions = ds.listVersions().size();
       long rows = physical - deleted;
-      return new TableStats(ds.version(), versions, fragments.size(), rows, deleted, -1, -1);
+      long allRows = physical;
+      Optional<IndexState> vector =
+          NativeMaintenance.vectorIndex(NativeMaintenance.describe(ds));
+      long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
+      long deltas = vector.map(IndexState::deltas).orElse(0);
+      return new TableStats(
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas);
     } catch (RuntimeException e) {
       throw classifyRead("stats", e);
     }
+  }
+
+  // Maintenance runs in NativeMaintenance on its own dataset handle, outside this monitor, so a
+  // long compaction or index build never blocks a data commit.
+
+  @Override
+  public void compact(long targetRowsPerFragment, double deletedRatio) {
+    ensureOpen();
+    maintenance.compact(targetRowsPerFragment, deletedRatio);
+  }
+
+  @Override
+  public List<IndexState> indices() {
+    ensureOpen();
+    return refreshed() == null ? List.of() : maintenance.indices();
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec) {
+    ensureOpen();
+    maintenance.createIndex(spec);
+  }
+
+  @Override
+  public void optimizeIndices(int mergeDeltas) {
+    ensureOpen();
+    maintenance.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public long cleanupVersions(long keepFromVersion) {
+    ensureOpen();
+    return maintenance.cleanupVersions(keepFromVersion);
   }
 
   /** The open dataset for maintenance and keyed operations inside the adapter package. */
