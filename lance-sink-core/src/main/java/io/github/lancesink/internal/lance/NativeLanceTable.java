@@ -354,6 +354,10 @@ public final class NativeLanceTable implements LanceTable {
     return maintenance.cleanupVersions(keepFromVersion);
   }
 
+  NativeMaintenance maintenance() {
+    return maintenance;
+  }
+
   /** The open dataset for maintenance and keyed operations inside the adapter package. */
   synchronized Dataset dataset() {
     return refreshed();

@@ -40,6 +40,8 @@ import org.lance.schema.LanceField;
  */
 final class NativeMaintenance {
   private final NativeLanceTable table;
+  /** Runs after the fresh handle is opened, before the operation (tests widen races here). */
+  private volatile java.util.function.Consumer<String> afterOpen = op -> {};
 
   NativeMaintenance(NativeLanceTable table) {
     this.table = table;
@@ -162,6 +164,7 @@ final class NativeMaintenance {
       throw classify(operation, e);
     }
     try {
+      afterOpen.accept(operation);
       return op.apply(ds);
     } catch (RuntimeException e) {
       throw classify(operation, e);
@@ -182,6 +185,10 @@ final class NativeMaintenance {
       return Errors.retryable(operation, table.displayUri(), safe);
     }
     return Errors.port(operation, table.displayUri(), safe);
+  }
+
+  void afterOpen(java.util.function.Consumer<String> hook) {
+    this.afterOpen = hook;
   }
 
   static Optional<IndexState> vectorIndex(List<IndexState> indices) {
