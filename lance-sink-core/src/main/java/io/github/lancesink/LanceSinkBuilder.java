@@ -59,9 +59,15 @@ public final class LanceSinkBuilder {
 
   /** Options handed to Lance (endpoint, region, keys...). Credentials are never printed. */
   public LanceSinkBuilder storageOptions(Map<String, String> options) {
-    if (options == null || options.containsKey(null) || options.containsValue(null)) {
-      throw new IllegalArgumentException("storageOptions must be a map without null keys/values");
+    if (options == null) {
+      throw new IllegalArgumentException("storageOptions must not be null; use Map.of()");
     }
+    options.forEach((k, v) -> {
+      if (k == null || v == null) {
+        throw new IllegalArgumentException(
+            "storageOptions must not contain null keys or values (key: " + k + ")");
+      }
+    });
     this.storageOptions = Map.copyOf(options);
     return this;
   }

@@ -64,12 +64,19 @@ public final class Ledger {
       return new WalkStats(0, true);
     }
     long top = latest.getAsLong();
-    long earliest = table.earliestVersion().orElse(1L);
-    long floor = Math.max(earliest, top - lookback + 1);
+    long floor = Math.max(1, top - lookback + 1);
     int read = 0;
+    long earliest = 1; // lowest version still present; found by walking, not by listing
+    boolean cleanedUp = false;
     for (long v = top; v >= floor; v--) {
       read++;
-      Optional<Marker> m = ours(table.properties(v));
+      VersionProperties p = table.properties(v);
+      if (p.kind() == VersionProperties.Kind.MISSING) {
+        cleanedUp = true;
+        earliest = v + 1;
+        break;
+      }
+      Optional<Marker> m = ours(p);
       if (m.isPresent()) {
         last = Optional.of(new Entry(m.get(), v));
         scannedUpTo = top;
@@ -77,10 +84,11 @@ public final class Ledger {
       }
     }
     scannedUpTo = top;
-    boolean reachedStart = floor <= 1;
+    boolean reachedStart = floor <= 1 && !cleanedUp;
     if (!reachedStart && table.config().containsKey(Marker.registrationKey(writerId))) {
       loaded = false;
-      throw Errors.ledgerMiss(writerId, table.displayUri(), top, floor, earliest, lookback);
+      throw Errors.ledgerMiss(writerId, table.displayUri(), top,
+          cleanedUp ? earliest : floor, cleanedUp ? earliest : 1, lookback);
     }
     return new WalkStats(read, reachedStart);
   }

@@ -1,6 +1,5 @@
 package io.github.lancesink.internal;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,21 +37,36 @@ public final class Redactor {
     if (uri == null) {
       return "null";
     }
-    try {
-      URI u = new URI(uri);
-      if (u.getScheme() == null || u.getScheme().length() == 1) {
-        return uri; // local path (or a Windows drive letter)
-      }
-      String host = u.getHost() != null ? u.getHost() : u.getAuthority();
-      String port = u.getPort() >= 0 ? ":" + u.getPort() : "";
-      String path = u.getRawPath() == null ? "" : u.getRawPath();
-      return u.getScheme() + "://" + (host == null ? "" : host) + port + path;
-    } catch (Exception e) {
-      int at = uri.indexOf('@');
-      int q = uri.indexOf('?');
-      String s = q >= 0 ? uri.substring(0, q) : uri;
-      return at >= 0 ? MASK + s.substring(Math.min(s.length(), at + 1)) : s;
+    int scheme = uri.indexOf("://");
+    if (scheme <= 1) {
+      return uri; // a local path (or a Windows drive letter)
     }
+    String rest = uri.substring(scheme + 3);
+    int cut = indexOfAny(rest, '?', '#');
+    if (cut >= 0) {
+      rest = rest.substring(0, cut);
+    }
+    int slash = rest.indexOf('/');
+    String authority = slash >= 0 ? rest.substring(0, slash) : rest;
+    String path = slash >= 0 ? rest.substring(slash) : "";
+    int at = authority.lastIndexOf('@');
+    if (at < 0 && path.contains("@")) {
+      // a secret containing '/' splits the user info: treat up to the last '@' as user info
+      int pathAt = rest.lastIndexOf('@');
+      String afterAt = rest.substring(pathAt + 1);
+      int s2 = afterAt.indexOf('/');
+      authority = s2 >= 0 ? afterAt.substring(0, s2) : afterAt;
+      path = s2 >= 0 ? afterAt.substring(s2) : "";
+    } else if (at >= 0) {
+      authority = authority.substring(at + 1);
+    }
+    return uri.substring(0, scheme) + "://" + authority + path;
+  }
+
+  private static int indexOfAny(String s, char a, char b) {
+    int i = s.indexOf(a);
+    int j = s.indexOf(b);
+    return i < 0 ? j : (j < 0 ? i : Math.min(i, j));
   }
 
   /** A printable copy of storage options: public keys keep their value, all others are masked. */

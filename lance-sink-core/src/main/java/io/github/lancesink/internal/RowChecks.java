@@ -24,6 +24,23 @@ public final class RowChecks {
       this.rule = rule;
       this.firstRow = firstRow;
     }
+
+    public String column() {
+      return column;
+    }
+
+    public String rule() {
+      return rule;
+    }
+
+    /** The identity of the first offending row (its keys, or its ordinal). */
+    public String firstRow() {
+      return firstRow;
+    }
+
+    public long count() {
+      return count;
+    }
   }
 
   private final String vectorColumn; // may be null

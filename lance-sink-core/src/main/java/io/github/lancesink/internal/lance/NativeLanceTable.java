@@ -81,6 +81,12 @@ public final class NativeLanceTable implements LanceTable {
     return dataset;
   }
 
+  /** The open dataset as last refreshed (no storage round trip), or null when absent. */
+  private Dataset current() {
+    ensureOpen();
+    return dataset != null ? dataset : refreshed();
+  }
+
   private Dataset tryOpen() {
     try {
       return Dataset.open()
@@ -104,7 +110,7 @@ public final class NativeLanceTable implements LanceTable {
 
   @Override
   public synchronized Optional<Schema> schema() {
-    Dataset ds = refreshed();
+    Dataset ds = current();
     return ds == null ? Optional.empty() : Optional.of(ds.getSchema());
   }
 
@@ -199,7 +205,7 @@ public final class NativeLanceTable implements LanceTable {
 
   @Override
   public synchronized VersionProperties properties(long version) {
-    Dataset ds = refreshed();
+    Dataset ds = current();
     if (ds == null || version < 1) {
       return VersionProperties.of(version, VersionProperties.Kind.MISSING);
     }

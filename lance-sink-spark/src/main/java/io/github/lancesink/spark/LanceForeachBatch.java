@@ -1,0 +1,268 @@
+package io.github.lancesink.spark;
+
+import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSink;
+import io.github.lancesink.LineagePolicy;
+import io.github.lancesink.WriteMode;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.RetryPolicy;
+import io.github.lancesink.spark.internal.SparkBatchSource;
+import io.github.lancesink.spark.internal.SparkSinkSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code foreachBatch} function that keeps a Lance dataset in sync with exactly-once effect.
+ *
+ * <pre>{@code
+ * LanceForeachBatch fn = LanceForeachBatch.builder()
+ *     .tableUri("s3://bucket/items.lance").writerId("items-sync")
+ *     .vectorColumn("vector", 128)
+ *     .build();
+ * df.writeStream().foreachBatch(fn).option("checkpointLocation", ckpt).start();
+ * }</pre>
+ *
+ * <p>Per micro-batch: executors convert their partitions to Arrow with Spark's own {@code
+ * ArrowWriter} and write uncommitted Lance fragments; only fragment metadata returns to the
+ * driver, which commits it once, together with the dedup marker, through {@link LanceSink}. The
+ * source lineage is Spark's query id (local property {@code sql.streaming.queryId}), which
+ * survives restarts from the same checkpoint; a replayed batch id is skipped, never re-written.
+ *
+ * <p>The driver keeps one {@link LanceSink} per function instance (built on the first batch,
+ * reused so the ledger stays cached). Call {@link #close()} after the query stops to release it.
+ *
+ * @since 0.1.0
+ */
+public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long>, AutoCloseable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(LanceForeachBatch.class);
+
+  /** The Spark local property that holds the streaming query id. */
+  public static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+  private final SparkSinkSettings settings;
+  private final BatchListener listener;
+  private transient LanceSink sink;
+  private transient SparkSinkSettings.Resolved resolved;
+
+  private LanceForeachBatch(SparkSinkSettings settings, BatchListener listener) {
+    this.settings = settings;
+    this.listener = listener;
+  }
+
+  /** A builder; {@code tableUri} and {@code writerId} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void call(Dataset<Row> batch, Long batchId) {
+    String queryId = batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+    if (queryId == null) {
+      LOG.warn("lance-sink writer '{}': no streaming query id on this thread (called outside"
+          + " foreachBatch?); batches are deduplicated without a source lineage",
+          settings.writerId());
+      queryId = "";
+    }
+    LanceSink s = sink(batch);
+    SparkBatchSource source = new SparkBatchSource(batch, settings.tableUri(),
+        resolved.storageOptions(), settings.writeMode(), settings.vectorColumn(),
+        settings.dimension(), settings.rowIdentity(), resolved.arrowBatchRows());
+    BatchResult result = s.write(batchId, queryId, source);
+    Instant committedAt = s.config().clock().instant();
+    Optional<Instant> sourceTs = source.maxCommitTimestamp();
+    Optional<Duration> lag = result.committed()
+        ? sourceTs.map(ts -> Duration.between(ts, committedAt)) : Optional.empty();
+    if (result.committed()) {
+      LOG.info("lance-sink writer '{}' query {} batch {}: committed {} rows as version {}{}",
+          settings.writerId(), queryId, batchId, result.rows(), result.version().orElse(-1),
+          lag.map(d -> "; freshness lag " + d.toMillis() + " ms (newest _commit_timestamp "
+              + sourceTs.get() + " -> Lance commit " + committedAt + ")").orElse(""));
+    }
+    if (listener != null) {
+      try {
+        listener.onBatch(new BatchReport(queryId, result, sourceTs, committedAt, lag));
+      } catch (RuntimeException e) {
+        LOG.warn("lance-sink batch listener failed on batch {} (the batch itself succeeded)",
+            batchId, e);
+      }
+    }
+  }
+
+  private LanceSink sink(Dataset<Row> batch) {
+    if (sink == null) {
+      resolved = settings.resolve(batch.sparkSession());
+      sink = resolved.sinkBuilder().build();
+      LOG.info("lance-sink opened {} for foreachBatch", sink.config());
+    }
+    return sink;
+  }
+
+  /** The driver's sink, once the first batch has run (for its events and ledger). */
+  public Optional<LanceSink> sink() {
+    return Optional.ofNullable(sink);
+  }
+
+  /** Releases the driver's sink. The function can be used again afterwards. */
+  @Override
+  public void close() {
+    if (sink != null) {
+      sink.close();
+      sink = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LanceForeachBatch{" + settings + "}";
+  }
+
+  /**
+   * Builds a {@link LanceForeachBatch}. Setters reject bad values with {@link
+   * IllegalArgumentException}; {@link #build()} rejects missing settings with {@link
+   * IllegalStateException}. Settings not given here come from the Spark session conf keys in
+   * {@link LanceSinkOptions}, then from the core defaults.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final io.github.lancesink.LanceSinkBuilder check = LanceSink.builder();
+    private String tableUri;
+    private Map<String, String> storageOptions = Map.of();
+    private String writerId;
+    private WriteMode writeMode = WriteMode.append();
+    private String vectorColumn;
+    private int dimension;
+    private RetryPolicy retryPolicy;
+    private OptimizePolicy optimizePolicy;
+    private LineagePolicy lineagePolicy;
+    private Integer lookback;
+    private final Map<String, String> options = new HashMap<>();
+    private List<String> rowIdentity = List.of();
+    private BatchListener listener;
+
+    private Builder() {}
+
+    /** Local path or object-store URI of the Lance dataset; executors must reach it too. */
+    public Builder tableUri(String uri) {
+      check.tableUri(uri);
+      this.tableUri = uri;
+      return this;
+    }
+
+    /** Options handed to Lance on the driver and on executors. Never printed. */
+    public Builder storageOptions(Map<String, String> options) {
+      check.storageOptions(options);
+      this.storageOptions = Map.copyOf(options);
+      return this;
+    }
+
+    /** The stable dedup namespace of this pipeline; see {@code LanceSinkBuilder#writerId}. */
+    public Builder writerId(String id) {
+      check.writerId(id);
+      this.writerId = id;
+      return this;
+    }
+
+    public Builder writeMode(WriteMode mode) {
+      this.writeMode = Objects.requireNonNull(mode, "writeMode");
+      return this;
+    }
+
+    /**
+     * The vector column: a Spark {@code ARRAY<FLOAT>} stored as {@code
+     * FixedSizeList<float32>[dimension]}. Every row's length is validated on the executors.
+     */
+    public Builder vectorColumn(String column, int dimension) {
+      check.vectorColumn(column, dimension);
+      this.vectorColumn = column;
+      this.dimension = dimension;
+      return this;
+    }
+
+    /** Overrides {@link LanceSinkOptions#RETRY_MAX_ATTEMPTS} entirely. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+      return this;
+    }
+
+    /** Overrides {@link LanceSinkOptions#OPTIMIZE_ENABLED}; the core runs it between batches. */
+    public Builder optimizePolicy(OptimizePolicy policy) {
+      this.optimizePolicy = Objects.requireNonNull(policy, "optimizePolicy");
+      return this;
+    }
+
+    /** Overrides {@link LanceSinkOptions#LINEAGE_POLICY}. */
+    public Builder lineagePolicy(LineagePolicy policy) {
+      this.lineagePolicy = Objects.requireNonNull(policy, "lineagePolicy");
+      return this;
+    }
+
+    /** Overrides {@link LanceSinkOptions#LEDGER_LOOKBACK}. */
+    public Builder lookback(int versions) {
+      check.lookback(versions);
+      this.lookback = versions;
+      return this;
+    }
+
+    /** A writer option, one of the {@link LanceSinkOptions} keys; wins over the session conf. */
+    public Builder option(String key, String value) {
+      if (key == null || !key.startsWith(LanceSinkOptions.PREFIX) || value == null) {
+        throw new IllegalArgumentException("option keys start with '" + LanceSinkOptions.PREFIX
+            + "' and values are non-null; key was '" + key + "'");
+      }
+      options.put(key, value);
+      return this;
+    }
+
+    /**
+     * Columns that identify a row in error messages (default: the write mode's keys; without
+     * keys a row is named by its Spark partition and ordinal).
+     */
+    public Builder rowIdentity(String... columns) {
+      List<String> cols = new ArrayList<>();
+      for (String c : Objects.requireNonNull(columns, "columns")) {
+        if (c == null || c.isBlank()) {
+          throw new IllegalArgumentException("row identity columns must be non-blank names");
+        }
+        cols.add(c);
+      }
+      this.rowIdentity = List.copyOf(cols);
+      return this;
+    }
+
+    /** Called on the driver after every batch, e.g. to export the freshness lag. */
+    public Builder listener(BatchListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public LanceForeachBatch build() {
+      if (tableUri == null) {
+        throw new IllegalStateException("tableUri is required");
+      }
+      if (writerId == null) {
+        throw new IllegalStateException("writerId is required: the stable dedup namespace");
+      }
+      if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
+        throw new IllegalStateException(
+            "the vector column '" + vectorColumn + "' cannot also be a key column");
+      }
+      SparkSinkSettings s = new SparkSinkSettings(tableUri, storageOptions, writerId, writeMode,
+          vectorColumn, dimension, retryPolicy, optimizePolicy, lineagePolicy, lookback,
+          Map.copyOf(options), rowIdentity);
+      return new LanceForeachBatch(s, listener);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.github.lancesink.spark.internal;
+
+import io.github.lancesink.internal.RowChecks;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.execution.arrow.ArrowWriter;
+
+/**
+ * Streams one partition's rows as Arrow record batches of at most {@code batchRows} rows. The
+ * plain columns go through Spark's own {@link ArrowWriter}; the vector column is copied into a
+ * {@code FixedSizeList<float32>[dim]}. Rows whose vector has the wrong length are recorded as
+ * violations in the shared {@link RowChecks} (null vectors and NaN are left to the core's own
+ * checks, which the caller runs through {@code ValidatingReader}). In append mode a change-feed
+ * row other than {@code insert} is a violation too. Only one batch is held at a time.
+ */
+final class RowArrowReader extends ArrowReader {
+  private final Iterator<InternalRow> rows;
+  private final RowLayout layout;
+  private final RowChecks checks;
+  private final int batchRows;
+  private ArrowWriter writer;
+  private FixedSizeListVector vector;
+  private long maxCommitMicros = Long.MIN_VALUE;
+  private long bytes;
+
+  RowArrowReader(BufferAllocator allocator, Iterator<InternalRow> rows, RowLayout layout,
+      RowChecks checks, int batchRows) {
+    super(allocator);
+    this.rows = rows;
+    this.layout = layout;
+    this.checks = checks;
+    this.batchRows = batchRows;
+  }
+
+  @Override
+  protected Schema readSchema() {
+    return layout.outputSchema();
+  }
+
+  private void bind() throws java.io.IOException {
+    if (writer != null) {
+      return;
+    }
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    List<FieldVector> plain = new ArrayList<>();
+    for (org.apache.arrow.vector.types.pojo.Field f : layout.plainArrowSchema().getFields()) {
+      plain.add(root.getVector(f.getName()));
+    }
+    // shares the vectors of the reader's root; Spark's writer fills ordinals 0..plainCount-1
+    writer = ArrowWriter.create(new VectorSchemaRoot(plain));
+    if (layout.vectorColumn() != null) {
+      vector = (FixedSizeListVector) root.getVector(layout.vectorColumn());
+    }
+  }
+
+  @Override
+  public boolean loadNextBatch() throws java.io.IOException {
+    bind();
+    VectorSchemaRoot root = getVectorSchemaRoot();
+    writer.reset();
+    if (vector != null) {
+      vector.reset();
+    }
+    List<long[]> badLength = null; // {row, found length}
+    List<Integer> badChange = null;
+    int n = 0;
+    int dim = layout.dimension();
+    int vOrd = layout.vectorOrdinal();
+    int ctOrd = layout.changeTypeOrdinal();
+    int tsOrd = layout.commitTimestampOrdinal();
+    while (n < batchRows && rows.hasNext()) {
+      InternalRow row = rows.next();
+      writer.write(row);
+      if (vector != null) {
+        if (row.isNullAt(vOrd)) {
+          vector.setNull(n);
+        } else {
+          ArrayData a = row.getArray(vOrd);
+          int len = a.numElements();
+          int base = vector.startNewValue(n);
+          Float4Vector data = (Float4Vector) vector.getDataVector();
+          if (len != dim) {
+            badLength = badLength == null ? new ArrayList<>() : badLength;
+            badLength.add(new long[] {n, len});
+            for (int j = 0; j < dim; j++) {
+              data.setSafe(base + j, 0f);
+            }
+          } else {
+            for (int j = 0; j < dim; j++) {
+              if (a.isNullAt(j)) {
+                data.setNull(base + j); // the core's checks report it
+              } else {
+                data.setSafe(base + j, a.getFloat(j));
+              }
+            }
+          }
+        }
+      }
+      if (ctOrd >= 0 && !row.isNullAt(ctOrd)
+          && !"insert".equals(row.getUTF8String(ctOrd).toString())) {
+        badChange = badChange == null ? new ArrayList<>() : badChange;
+        badChange.add(n);
+      }
+      if (tsOrd >= 0 && !row.isNullAt(tsOrd)) {
+        maxCommitMicros = Math.max(maxCommitMicros, row.getLong(tsOrd));
+      }
+      n++;
+    }
+    writer.finish();
+    if (vector != null) {
+      vector.getDataVector().setValueCount(n * dim);
+      vector.setValueCount(n);
+    }
+    root.setRowCount(n);
+    bytes += writer.sizeInBytes();
+    if (badLength != null) {
+      for (long[] b : badLength) {
+        checks.record(layout.vectorColumn(), "vector length must be " + dim + " (first bad"
+            + " length " + badLength.get(0)[1] + ")", root, (int) b[0]);
+      }
+    }
+    if (badChange != null) {
+      for (int r : badChange) {
+        checks.record(RowLayout.CHANGE_TYPE, "must be 'insert' in append mode (updates and"
+            + " deletes need WriteMode.cdc)", root, r);
+      }
+    }
+    return n > 0;
+  }
+
+  /** The newest {@code _commit_timestamp} seen (microseconds since the epoch), if any. */
+  long maxCommitMicros() {
+    return maxCommitMicros;
+  }
+
+  @Override
+  public long bytesRead() {
+    return bytes;
+  }
+
+  @Override
+  protected void closeReadSource() {
+    // rows belong to Spark
+  }
+}

@@ -1,0 +1,199 @@
+package io.github.lancesink.testkit;
+
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.StagedFragments;
+import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.VersionProperties;
+import io.github.lancesink.testkit.internal.MemoryStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * An in-memory {@link LanceTable}: no native code, no files. It keeps versions with their
+ * transaction properties, table config, the schema and immutable fragments, and behaves like the
+ * real Lance adapter as far as {@link LanceTableContract} can tell (both pass it in this repo).
+ * Every instance is independent; values it returns are immutable copies.
+ *
+ * <p>Faults come from {@link #faults()} (or the builder): fail the next commits, conflicts,
+ * ambiguous commits that did or did not land, and {@link SimulatedCrash}es at named {@link
+ * CrashPoint}s. {@link #compact()} and {@link #cleanup(int)} simulate Lance maintenance so
+ * ledger edge cases can be tested.
+ *
+ * <pre>{@code
+ * try (InMemoryLanceTable table = InMemoryLanceTable.builder()
+ *         .faults(f -> f.commitThenThrowStateUnknown(1))
+ *         .build();
+ *     LanceSink sink = LanceSink.builder().table(table).writerId("w").build()) {
+ *   sink.write(0, TestBatch.sequential(0, 10, 8).reader(allocator));
+ *   LanceAssertions.assertThat(table).hasRowCount(10).hasBatchCommittedOnce("w", 0);
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class InMemoryLanceTable implements LanceTable {
+  private final MemoryStore store;
+  private final FaultInjectingTable faulty;
+
+  private InMemoryLanceTable(String uri, Faults faults) {
+    this.store = new MemoryStore(uri);
+    this.faulty = new FaultInjectingTable(store, faults);
+  }
+
+  /** An empty (absent) table at {@code memory://table} with no faults armed. */
+  public static InMemoryLanceTable create() {
+    return builder().build();
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The fault script of this table; arm faults at any time. */
+  public Faults faults() {
+    return faulty.faults();
+  }
+
+  /**
+   * Simulates Lance compaction: merges all fragments into one and adds two versions that are
+   * not markers (a ReserveFragments version with no properties and a Rewrite version whose
+   * properties are {@link VersionProperties.Kind#UNREADABLE}, as Lance 7.0.0 may report it).
+   *
+   * @return the number of versions added (0 when there were fewer than two fragments)
+   */
+  public int compact() {
+    return store.compact();
+  }
+
+  /**
+   * Simulates version cleanup: keeps the newest {@code keepLast} versions; older ones report
+   * {@link VersionProperties.Kind#MISSING}.
+   *
+   * @return how many versions were removed
+   */
+  public int cleanup(int keepLast) {
+    return store.cleanup(keepLast);
+  }
+
+  /** The operation of every live version, oldest first (Overwrite, Append, UpdateConfig...). */
+  public Map<Long, String> operations() {
+    return store.operations();
+  }
+
+  /** The live rows of the latest version as immutable Java values (see {@link TableRows}). */
+  public List<Map<String, Object>> rows() {
+    return TableRows.read(this);
+  }
+
+  @Override
+  public String displayUri() {
+    return faulty.displayUri();
+  }
+
+  @Override
+  public OptionalLong latestVersion() {
+    return faulty.latestVersion();
+  }
+
+  @Override
+  public Optional<Schema> schema() {
+    return faulty.schema();
+  }
+
+  @Override
+  public boolean createIfAbsent(Schema schema) {
+    return faulty.createIfAbsent(schema);
+  }
+
+  @Override
+  public StagedFragments writeFragments(ArrowReader data) {
+    return faulty.writeFragments(data);
+  }
+
+  @Override
+  public long commitAppend(
+      long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
+    return faulty.commitAppend(readVersion, fragments, properties);
+  }
+
+  @Override
+  public VersionProperties properties(long version) {
+    return faulty.properties(version);
+  }
+
+  @Override
+  public OptionalLong earliestVersion() {
+    return faulty.earliestVersion();
+  }
+
+  @Override
+  public Map<String, String> config() {
+    return faulty.config();
+  }
+
+  @Override
+  public void updateConfig(Map<String, String> entries) {
+    faulty.updateConfig(entries);
+  }
+
+  @Override
+  public ArrowReader scan(OptionalLong version, List<String> columns) {
+    return faulty.scan(version, columns);
+  }
+
+  @Override
+  public TableStats stats() {
+    return faulty.stats();
+  }
+
+  /** Marks the table closed; later calls throw {@link IllegalStateException}. Idempotent. */
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryLanceTable{uri=" + displayUri() + ", " + faults() + "}";
+  }
+
+  /** Builds an {@link InMemoryLanceTable}. */
+  public static final class Builder {
+    private String uri = "memory://table";
+    private Faults faults = new Faults();
+
+    private Builder() {}
+
+    /** The display URI (default {@code memory://table}); never opened. */
+    public Builder uri(String uri) {
+      if (uri == null || uri.isBlank()) {
+        throw new IllegalArgumentException("uri must be non-blank");
+      }
+      this.uri = uri;
+      return this;
+    }
+
+    /** Uses {@code faults} as the fault script (share it with a driver or other handles). */
+    public Builder faults(Faults faults) {
+      this.faults = Objects.requireNonNull(faults, "faults");
+      return this;
+    }
+
+    /** Arms faults on the table's script, e.g. {@code f -> f.failNextCommits(2)}. */
+    public Builder faults(Consumer<Faults> arm) {
+      arm.accept(faults);
+      return this;
+    }
+
+    public InMemoryLanceTable build() {
+      return new InMemoryLanceTable(uri, faults);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.github.lancesink.testkit;
+
+import io.github.lancesink.internal.Marker;
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.VersionProperties;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on a {@link LanceTable}'s live rows and its dedup markers. Obtain one through
+ * {@link LanceAssertions#assertThat(LanceTable)}. Each assertion reads the table afresh.
+ *
+ * @since 0.1.0
+ */
+public final class LanceTableAssert extends AbstractAssert<LanceTableAssert, LanceTable> {
+
+  LanceTableAssert(LanceTable actual) {
+    super(actual, LanceTableAssert.class);
+  }
+
+  /** The table holds exactly rows with these ids (column {@code id}), in any order. */
+  public LanceTableAssert containsExactlyRowsById(long... ids) {
+    isNotNull();
+    List<Long> expected = Arrays.stream(ids).boxed().sorted().toList();
+    List<Long> actualIds = ids();
+    if (!actualIds.equals(expected)) {
+      failWithMessage("Expected %s to hold exactly the ids%n  %s%nbut it holds%n  %s%n%s",
+          actual.displayUri(), summarize(expected), summarize(actualIds),
+          diff(expected, actualIds));
+    }
+    return this;
+  }
+
+  /** The table holds exactly rows with these ids (column {@code id}), in any order. */
+  public LanceTableAssert containsExactlyRowsById(List<Long> ids) {
+    return containsExactlyRowsById(ids.stream().mapToLong(Long::longValue).toArray());
+  }
+
+  /**
+   * The table holds exactly the rows of {@code batches} (id, text and vector values equal), each
+   * once, in any order.
+   */
+  public LanceTableAssert containsExactlyRowsOf(TestBatch... batches) {
+    isNotNull();
+    Map<Long, List<Object>> expected = new HashMap<>();
+    List<Long> expectedIds = new ArrayList<>();
+    for (TestBatch b : batches) {
+      for (TestBatch.Row r : b.rows()) {
+        expected.put(r.id(), Arrays.asList(r.text(), r.vectorList()));
+        expectedIds.add(r.id());
+      }
+    }
+    containsExactlyRowsById(expectedIds);
+    for (Map<String, Object> row : TableRows.read(actual)) {
+      long id = ((Number) row.get("id")).longValue();
+      List<Object> values = Arrays.asList(row.get("text"), row.get("vector"));
+      if (!values.equals(expected.get(id))) {
+        failWithMessage("Row id=%s of %s holds %s but the batch had %s", id,
+            actual.displayUri(), values, expected.get(id));
+      }
+    }
+    return this;
+  }
+
+  /** No two live rows share the same values in {@code columns}. */
+  public LanceTableAssert hasNoDuplicateKeys(String... columns) {
+    isNotNull();
+    if (columns.length == 0) {
+      throw new IllegalArgumentException("name at least one key column");
+    }
+    Map<List<Object>, Integer> counts = new LinkedHashMap<>();
+    for (Map<String, Object> row : TableRows.read(actual, OptionalLong.empty(),
+        List.of(columns))) {
+      List<Object> key = Arrays.stream(columns).map(row::get).toList();
+      counts.merge(key, 1, Integer::sum);
+    }
+    Map<List<Object>, Integer> dups = counts.entrySet().stream().filter(e -> e.getValue() > 1)
+        .limit(10).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue,
+            (a, b) -> a, LinkedHashMap::new));
+    if (!dups.isEmpty()) {
+      failWithMessage("Expected no duplicate %s in %s but found (key=count, first 10): %s",
+          List.of(columns), actual.displayUri(), dups);
+    }
+    return this;
+  }
+
+  /** The table holds {@code rows} live rows. */
+  public LanceTableAssert hasRowCount(long rows) {
+    isNotNull();
+    long n = TableRows.read(actual, OptionalLong.empty(), List.of("id")).size();
+    if (n != rows) {
+      failWithMessage("Expected %s to hold %s rows but it holds %s", actual.displayUri(), rows, n);
+    }
+    return this;
+  }
+
+  /** The latest version is {@code version}. */
+  public LanceTableAssert hasLatestVersion(long version) {
+    isNotNull();
+    OptionalLong v = actual.latestVersion();
+    if (v.isEmpty() || v.getAsLong() != version) {
+      failWithMessage("Expected %s at version %s but it is at %s", actual.displayUri(), version,
+          v.isEmpty() ? "none (absent)" : v.getAsLong());
+    }
+    return this;
+  }
+
+  /**
+   * Exactly one readable version carries the marker of {@code writerId}'s batch {@code batchId}
+   * (versions removed by cleanup cannot be seen).
+   */
+  public LanceTableAssert hasBatchCommittedOnce(String writerId, long batchId) {
+    List<Long> versions = markerVersions(writerId, batchId);
+    if (versions.size() != 1) {
+      failWithMessage("Expected batch %s of writer '%s' committed exactly once in %s but its"
+          + " marker is in versions %s", batchId, writerId, actual.displayUri(), versions);
+    }
+    return this;
+  }
+
+  /** No readable version carries the marker of {@code writerId}'s batch {@code batchId}. */
+  public LanceTableAssert hasNoBatchCommitted(String writerId, long batchId) {
+    List<Long> versions = markerVersions(writerId, batchId);
+    if (!versions.isEmpty()) {
+      failWithMessage("Expected batch %s of writer '%s' not committed in %s but its marker is in"
+          + " versions %s", batchId, writerId, actual.displayUri(), versions);
+    }
+    return this;
+  }
+
+  /** The batch ids of {@code writerId}'s markers, in version order, are exactly {@code ids}. */
+  public LanceTableAssert hasCommittedBatches(String writerId, long... ids) {
+    List<Long> found = markers(writerId).stream().map(Marker::batchId).toList();
+    List<Long> expected = Arrays.stream(ids).boxed().toList();
+    if (!found.equals(expected)) {
+      failWithMessage("Expected writer '%s' markers for batches %s in %s but found %s",
+          writerId, expected, actual.displayUri(), found);
+    }
+    return this;
+  }
+
+  private List<Long> markerVersions(String writerId, long batchId) {
+    isNotNull();
+    List<Long> out = new ArrayList<>();
+    forEachMarker((v, m) -> {
+      if (m.writerId().equals(writerId) && m.batchId() == batchId) {
+        out.add(v);
+      }
+    });
+    return out;
+  }
+
+  private List<Marker> markers(String writerId) {
+    isNotNull();
+    List<Marker> out = new ArrayList<>();
+    forEachMarker((v, m) -> {
+      if (m.writerId().equals(writerId)) {
+        out.add(m);
+      }
+    });
+    return out;
+  }
+
+  private void forEachMarker(java.util.function.BiConsumer<Long, Marker> visit) {
+    OptionalLong latest = actual.latestVersion();
+    if (latest.isEmpty()) {
+      return;
+    }
+    long from = actual.earliestVersion().orElse(1);
+    for (long v = from; v <= latest.getAsLong(); v++) {
+      VersionProperties p = actual.properties(v);
+      if (p.kind() == VersionProperties.Kind.PRESENT) {
+        Optional<Marker> m = Marker.parse(p.properties());
+        long version = v;
+        m.ifPresent(marker -> visit.accept(version, marker));
+      }
+    }
+  }
+
+  private List<Long> ids() {
+    return TableRows.column(actual, "id").stream().map(o -> ((Number) o).longValue()).sorted()
+        .toList();
+  }
+
+  private static String summarize(List<Long> ids) {
+    return ids.size() <= 40 ? ids.toString() : ids.subList(0, 40) + "... (" + ids.size() + ")";
+  }
+
+  private static String diff(List<Long> expected, List<Long> actualIds) {
+    Map<Long, Integer> count = new HashMap<>();
+    expected.forEach(i -> count.merge(i, 1, Integer::sum));
+    actualIds.forEach(i -> count.merge(i, -1, Integer::sum));
+    List<Long> missing = new ArrayList<>();
+    List<Long> extra = new ArrayList<>();
+    count.forEach((id, c) -> {
+      for (int i = 0; i < Math.abs(c); i++) {
+        (c > 0 ? missing : extra).add(id);
+      }
+    });
+    missing.sort(null);
+    extra.sort(null);
+    return "missing: " + summarize(missing) + ", unexpected or duplicated: " + summarize(extra);
+  }
+}

@@ -1,0 +1,265 @@
+package io.github.lancesink.testkit.internal;
+
+import io.github.lancesink.TableOperationException;
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.StagedFragments;
+import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.VersionProperties;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The state behind {@code InMemoryLanceTable}: versions (each an immutable snapshot of
+ * fragments, config and transaction properties), staged fragments, and the schema. Mimics the
+ * Lance 7.0.0 behaviour the contract suite pins down: appends rebase over concurrent versions,
+ * creation races have one winner, compaction adds non-marker versions, cleanup makes old
+ * versions {@code MISSING}. All methods are synchronized.
+ */
+public final class MemoryStore implements LanceTable {
+
+  /** One committed fragment. */
+  record Fragment(long id, FrozenBatches.Frozen data) {}
+
+  /** One immutable version. */
+  record Version(long version, String operation, VersionProperties.Kind kind,
+      Map<String, String> properties, List<Fragment> fragments, Map<String, String> config) {}
+
+  /** Fragments staged by {@link #writeFragments}, committable only to the store that wrote them. */
+  record Staged(String storeId, List<Long> fragmentIds, long rows) implements StagedFragments {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private final String uri;
+  private final String storeId = UUID.randomUUID().toString();
+  private final TreeMap<Long, Version> versions = new TreeMap<>();
+  private final Map<Long, Fragment> staged = new HashMap<>();
+  private Schema schema;
+  private long nextFragmentId;
+  private boolean closed;
+
+  public MemoryStore(String uri) {
+    this.uri = uri;
+  }
+
+  @Override
+  public String displayUri() {
+    return uri;
+  }
+
+  @Override
+  public synchronized OptionalLong latestVersion() {
+    ensureOpen();
+    return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.lastKey());
+  }
+
+  @Override
+  public synchronized Optional<Schema> schema() {
+    ensureOpen();
+    return Optional.ofNullable(schema);
+  }
+
+  @Override
+  public synchronized boolean createIfAbsent(Schema s) {
+    ensureOpen();
+    if (schema != null) {
+      return false;
+    }
+    schema = s;
+    versions.put(1L, new Version(1, "Overwrite", VersionProperties.Kind.NONE, Map.of(),
+        List.of(), Map.of()));
+    return true;
+  }
+
+  @Override
+  public StagedFragments writeFragments(ArrowReader data) {
+    ensureOpen();
+    FrozenBatches.Frozen frozen = FrozenBatches.freeze(data, uri); // outside the lock: slow
+    synchronized (this) {
+      if (frozen.rows() == 0) {
+        return new Staged(storeId, List.of(), 0);
+      }
+      long id = nextFragmentId++;
+      staged.put(id, new Fragment(id, frozen));
+      return new Staged(storeId, List.of(id), frozen.rows());
+    }
+  }
+
+  @Override
+  public synchronized long commitAppend(
+      long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
+    ensureOpen();
+    Version latest = latest("commit");
+    if (readVersion > latest.version()) {
+      throw fail("commit", "read version " + readVersion + " does not exist (latest is "
+          + latest.version() + ")");
+    }
+    List<Fragment> all = new ArrayList<>(latest.fragments());
+    for (StagedFragments s : fragments) {
+      if (!(s instanceof Staged st) || !st.storeId().equals(storeId)) {
+        throw new IllegalArgumentException("staged fragments of type " + s.getClass().getName()
+            + " were not written by this in-memory table and cannot be committed to it");
+      }
+      for (long id : st.fragmentIds()) {
+        all.add(staged.get(id));
+      }
+    }
+    // Like Lance, an Append rebases over whatever was committed since readVersion.
+    return add("Append", properties.isEmpty() ? VersionProperties.Kind.NONE
+        : VersionProperties.Kind.PRESENT, properties, all, latest.config());
+  }
+
+  @Override
+  public synchronized VersionProperties properties(long version) {
+    ensureOpen();
+    Version v = versions.get(version);
+    if (v == null) {
+      return VersionProperties.of(version, VersionProperties.Kind.MISSING);
+    }
+    return new VersionProperties(version, v.kind(), v.properties());
+  }
+
+  @Override
+  public synchronized OptionalLong earliestVersion() {
+    ensureOpen();
+    return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.firstKey());
+  }
+
+  @Override
+  public synchronized Map<String, String> config() {
+    ensureOpen();
+    return versions.isEmpty() ? Map.of() : versions.lastEntry().getValue().config();
+  }
+
+  @Override
+  public synchronized void updateConfig(Map<String, String> entries) {
+    ensureOpen();
+    Version latest = latest("updateConfig");
+    Map<String, String> config = new HashMap<>(latest.config());
+    config.putAll(entries);
+    add("UpdateConfig", VersionProperties.Kind.NONE, Map.of(), latest.fragments(), config);
+  }
+
+  @Override
+  public synchronized ArrowReader scan(OptionalLong version, List<String> columns) {
+    ensureOpen();
+    Version v = version.isPresent() ? versions.get(version.getAsLong()) : latest("scan");
+    if (v == null) {
+      throw fail("scan", "version " + version.getAsLong() + " does not exist");
+    }
+    try {
+      Schema projected = MemoryScanReader.project(schema, columns);
+      return MemoryScanReader.open(projected, v.fragments().stream().map(Fragment::data).toList());
+    } catch (IllegalArgumentException e) {
+      throw fail("scan", e.getMessage());
+    }
+  }
+
+  @Override
+  public synchronized TableStats stats() {
+    ensureOpen();
+    if (versions.isEmpty()) {
+      return TableStats.absent();
+    }
+    Version v = versions.lastEntry().getValue();
+    long rows = v.fragments().stream().mapToLong(f -> f.data().rows()).sum();
+    return new TableStats(v.version(), versions.size(), v.fragments().size(), rows, 0, rows, 0);
+  }
+
+  /**
+   * Merges all fragments into one, adding a ReserveFragments version (properties {@code NONE})
+   * and a Rewrite version whose properties are {@code UNREADABLE}, the way Lance 7.0.0 reports
+   * the Rewrite transaction it cannot read. A table with fewer than two fragments is unchanged.
+   *
+   * @return the number of versions added (0 or 2)
+   */
+  public synchronized int compact() {
+    ensureOpen();
+    Version latest = latest("compact");
+    if (latest.fragments().size() < 2) {
+      return 0;
+    }
+    FrozenBatches.Frozen merged;
+    try (ArrowReader all = MemoryScanReader.open(schema,
+        latest.fragments().stream().map(Fragment::data).toList())) {
+      merged = FrozenBatches.freeze(all, uri);
+    } catch (IOException e) {
+      throw fail("compact", e.getMessage());
+    }
+    add("ReserveFragments", VersionProperties.Kind.NONE, Map.of(), latest.fragments(),
+        latest.config());
+    Fragment one = new Fragment(nextFragmentId++, merged);
+    add("Rewrite", VersionProperties.Kind.UNREADABLE, Map.of(), List.of(one), latest.config());
+    return 2;
+  }
+
+  /**
+   * Removes every version but the newest {@code keepLast}; their properties become {@code
+   * MISSING} and {@link #earliestVersion()} moves up. Orphan staged fragments are dropped too.
+   *
+   * @return the number of versions removed
+   */
+  public synchronized int cleanup(int keepLast) {
+    ensureOpen();
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("keepLast must be >= 1, was " + keepLast);
+    }
+    int removed = 0;
+    while (versions.size() > keepLast) {
+      versions.pollFirstEntry();
+      removed++;
+    }
+    staged.clear();
+    return removed;
+  }
+
+  /** The operation names of the live versions, oldest first (e.g. Append, Rewrite). */
+  public synchronized Map<Long, String> operations() {
+    Map<Long, String> ops = new TreeMap<>();
+    versions.forEach((k, v) -> ops.put(k, v.operation()));
+    return ops;
+  }
+
+  private Version latest(String operation) {
+    if (versions.isEmpty()) {
+      throw fail(operation, "the dataset does not exist");
+    }
+    return versions.lastEntry().getValue();
+  }
+
+  private long add(String op, VersionProperties.Kind kind, Map<String, String> props,
+      List<Fragment> fragments, Map<String, String> config) {
+    long v = versions.lastKey() + 1;
+    versions.put(v, new Version(v, op, kind, Map.copyOf(props), List.copyOf(fragments),
+        Map.copyOf(config)));
+    return v;
+  }
+
+  private TableOperationException fail(String operation, String why) {
+    return new TableOperationException(operation,
+        "In-memory operation '" + operation + "' on " + uri + " failed: " + why, null);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("table " + uri + " is closed");
+    }
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+}
