@@ -27,6 +27,7 @@ public final class MaintenanceRunner {
   private final MaintenancePlanner planner;
   private final EventBus events;
   private final Clock clock;
+  private volatile boolean unsupported;
 
   public MaintenanceRunner(String writerId, OptimizePolicy policy, LanceTable table,
       MaintenancePlanner planner, EventBus events, Clock clock) {
@@ -45,11 +46,22 @@ public final class MaintenanceRunner {
    * @param budgeted whether the inline budget applies (background runs are unbounded in time)
    */
   public void cycle(long batchId, long version, boolean budgeted) {
+    if (unsupported) {
+      return;
+    }
     Instant start = clock.instant();
     MaintenanceIntent.Plan plan;
     try {
       TableStats stats = table.stats();
       plan = planner.plan(start, stats, table.indices());
+    } catch (UnsupportedOperationException e) {
+      unsupported = true;
+      LOG.warn("lance-sink writer '{}': the table port {} does not support maintenance, so the"
+          + " optimize policy is off for this sink ({}). Use OptimizePolicy.never() to silence"
+          + " this.", writerId, table.getClass().getName(), e.getMessage());
+      events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), "plan", false,
+          Duration.ZERO, "unsupported by the table port: " + e.getMessage()));
+      return;
     } catch (RuntimeException e) {
       LOG.warn("lance-sink writer '{}' could not plan maintenance on {}: {}", writerId,
           table.displayUri(), e.getMessage());
