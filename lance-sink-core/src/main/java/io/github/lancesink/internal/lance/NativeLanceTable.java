@@ -300,10 +300,19 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   @Override
-  public synchronized TableStats stats() {
-    Dataset ds = refreshed();
-    if (ds == null) {
-      return TableStats.absent();
+  public TableStats stats() {
+    Dataset ds;
+    synchronized (this) {
+      Dataset latest = refreshed();
+      if (latest == null) {
+        return TableStats.absent();
+      }
+      try {
+        // a private snapshot, so listing versions and indices never blocks a data commit
+        ds = latest.checkoutVersion(latest.version());
+      } catch (RuntimeException e) {
+        throw classifyRead("stats", e);
+      }
     }
     try {
       List<Fragment> fragments = ds.getFragments();
@@ -324,6 +333,8 @@ public final class NativeLanceTable implements LanceTable {
           ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas);
     } catch (RuntimeException e) {
       throw classifyRead("stats", e);
+    } finally {
+      ds.close();
     }
   }
 

@@ -32,6 +32,7 @@ public final class MaintenancePlanner {
   private Instant lastRun;
   private long trainedRows = -1; // -1 = unknown (no index seen yet)
   private boolean pending;
+  private long cleanedTo = 1; // versions below this were removed by our last cleanup
 
   public MaintenancePlanner(OptimizePolicy policy, Optional<String> vectorColumn, int dimension,
       Set<String> keyColumns, Instant start) {
@@ -129,9 +130,9 @@ public final class MaintenancePlanner {
       int merge = deltas + 1 > policy.maxIndexDeltas() ? deltas + 1 : 0;
       add(intents, now, new MaintenanceIntent(MaintenanceAction.OPTIMIZE_INDICES, null, merge));
     }
-    if (stats.versions() > policy.retainVersions()) {
-      add(intents, now, new MaintenanceIntent(MaintenanceAction.CLEANUP, null,
-          stats.version() - policy.retainVersions() + 1));
+    long keepFrom = stats.version() - policy.retainVersions() + 1;
+    if (keepFrom > 1 && keepFrom - cleanedTo >= cleanupStep()) {
+      add(intents, now, new MaintenanceIntent(MaintenanceAction.CLEANUP, null, keepFrom));
     }
     return new MaintenanceIntent.Plan(triggers, intents);
   }
@@ -160,6 +161,9 @@ public final class MaintenancePlanner {
   public synchronized void succeeded(MaintenanceIntent intent) {
     failures.remove(intent.action());
     notBefore.remove(intent.action());
+    if (intent.action() == MaintenanceAction.CLEANUP) {
+      cleanedTo = intent.argument();
+    }
     if (intent.action() == MaintenanceAction.BUILD_INDEX
         || intent.action() == MaintenanceAction.RETRAIN_INDEX) {
       trainedRows = intent.argument();
@@ -177,6 +181,15 @@ public final class MaintenancePlanner {
   /** Rows the vector index was last trained on, or -1 when unknown. */
   public synchronized long trainedRows() {
     return trainedRows;
+  }
+
+  /**
+   * Cleanup lists and deletes files, so it runs once a tenth of the retention (at least one
+   * version) has become removable, not after every commit. Decided from version numbers, so
+   * planning never lists versions.
+   */
+  private long cleanupStep() {
+    return Math.max(1, policy.retainVersions() / 10);
   }
 
   private boolean indexDue(TableStats stats) {
