@@ -97,11 +97,14 @@ public sealed interface SinkEvent {
   /**
    * The table's shape after a commit or maintenance: fragments, versions, rows, unindexed rows
    * and delta-index count. Unknown values are -1.
+   *
+   * @param versions how many versions are still readable (after cleanup)
    */
   record TableStatsObserved(
       String writerId,
       Instant at,
       long version,
+      long versions,
       long fragments,
       long rows,
       long deletedRows,

@@ -390,7 +390,7 @@ public final class OptimizePolicy implements Serializable {
       return this;
     }
 
-    /** Within [0, 65536]; 0 derives it from the row count (about its square root). */
+    /** Within [0, 65536]; 0 derives it from the row count (one per 4,096 rows). */
     public Builder indexPartitions(int partitions) {
       this.indexPartitions = (int) range("indexPartitions", partitions, 0, 65_536);
       return this;

@@ -225,13 +225,12 @@ public final class MaintenancePlanner {
   }
 
   /**
-   * About sqrt(rows) IVF partitions (LanceDB's rule of thumb), at least 32 rows each so k-means
-   * has samples; HNSW graphs search large partitions well, so a quarter as many.
+   * One IVF partition per 4,096 rows (Lance sizes partitions at a few thousand rows; k-means
+   * cost grows with partitions x samples, so sqrt(rows) partitions made a 100k-row build take
+   * minutes on 2 busy cores). HNSW graphs search large partitions well: one per 16,384 rows.
    */
   static int derivedPartitions(long rows, VectorIndexType type) {
-    double sqrt = Math.sqrt(Math.max(1, rows));
-    long p = Math.round(type == VectorIndexType.IVF_HNSW_SQ ? sqrt / 4 : sqrt);
-    p = Math.min(p, Math.max(1, rows / 32));
-    return (int) Math.max(1, Math.min(p, 65_536));
+    long perPartition = type == VectorIndexType.IVF_HNSW_SQ ? 16_384 : 4_096;
+    return (int) Math.max(1, Math.min(rows / perPartition, 65_536));
   }
 }

@@ -107,13 +107,16 @@ class MaintenancePlannerTest {
     assertThat(plan.intents()).singleElement().satisfies(i -> {
       assertThat(i.action()).isEqualTo(BUILD_INDEX);
       assertThat(i.index().vectorType()).isEqualTo(VectorIndexType.IVF_PQ);
-      assertThat(i.index().partitions()).isEqualTo(100); // sqrt(10,000)
+      assertThat(i.index().partitions()).isEqualTo(2); // 10,000 / 4,096
       assertThat(i.index().subVectors()).isEqualTo(16); // 128 / 8
     });
     // once the index exists the threshold never fires again
     assertThat(p.triggers(clock.instant(), stats(1, 20_000, 0, 10_000), VECTOR)).isEmpty();
-    assertThat(MaintenancePlanner.derivedPartitions(1_000, VectorIndexType.IVF_PQ)).isEqualTo(31);
-    assertThat(MaintenancePlanner.derivedPartitions(300, VectorIndexType.IVF_PQ)).isEqualTo(9);
+    assertThat(MaintenancePlanner.derivedPartitions(1_000, VectorIndexType.IVF_PQ)).isEqualTo(1);
+    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_PQ))
+        .isEqualTo(488);
+    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_HNSW_SQ))
+        .isEqualTo(122);
     assertThat(new MaintenancePlanner(quiet().indexMinRows(256).build(), Optional.of("v"), 12,
         Set.of(), clock.instant()).vectorSpec(1_000_000).vectorType())
         .isEqualTo(VectorIndexType.IVF_HNSW_SQ);
