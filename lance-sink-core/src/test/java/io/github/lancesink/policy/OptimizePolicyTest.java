@@ -71,4 +71,13 @@ class OptimizePolicyTest {
         .optimizePolicy(short999).lookback(999).build().close();
     OptimizePolicy.never().validateAgainstLookback(10_000_000);
   }
+
+  @Test
+  void subVectorsThatDoNotDivideTheDimensionAreRefusedBeforeAnythingIsWritten() {
+    assertThatThrownBy(() -> LanceSink.builder().tableUri("/tmp/never-created.lance")
+        .writerId("w").vectorColumn("vector", 100)
+        .optimizePolicy(OptimizePolicy.builder().indexSubVectors(16).build()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("indexSubVectors=16 does not divide the vector dimension 100");
+  }
 }
