@@ -29,7 +29,8 @@ import org.lance.ipc.ScanOptions;
  * of W batches: fragment count, commit p50/p99, ANN query p50/p99 and recall@10 against exact
  * (index-free) search. Ends with the same table freshly compacted and re-indexed as the query
  * baseline. System properties (defaults = the issue's full size): bench.optimize.batches (1000),
- * .rows (2000), .dim (128), .window (100), .queries (20), .nprobes (20), .refine (10).
+ * .rows (2000), .dim (128), .window (100), .queries (20), .nprobes (20), .refine (10), .ef
+ * (100, HNSW search breadth).
  */
 final class OptimizeBench {
   private OptimizeBench() {}
@@ -176,6 +177,7 @@ final class OptimizeBench {
     Query query = new Query.Builder().setColumn("vector").setKey(q).setK(K)
         .setNprobes(Integer.getInteger("bench.optimize.nprobes", 20))
         .setRefineFactor(Integer.getInteger("bench.optimize.refine", 10))
+        .setEf(Integer.getInteger("bench.optimize.ef", 100))
         .setUseIndex(useIndex).build();
     List<Long> ids = new ArrayList<>();
     try (LanceScanner s = ds.newScan(new ScanOptions.Builder().nearest(query)

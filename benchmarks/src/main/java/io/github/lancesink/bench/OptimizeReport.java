@@ -45,7 +45,8 @@ final class OptimizeReport {
         + " Lowest recall@10 across windows: %.3f (target >= 0.9).", maxFragments, minRecall));
     t.note("Queries: " + queries + " per window, k=10, nprobes="
         + Integer.getInteger("bench.optimize.nprobes", 20) + ", refine factor "
-        + Integer.getInteger("bench.optimize.refine", 10) + "; ground truth: Lance flat search"
+        + Integer.getInteger("bench.optimize.refine", 10) + ", ef "
+        + Integer.getInteger("bench.optimize.ef", 100) + "; ground truth: Lance flat search"
         + " with the index disabled. Commit = BatchResult.commitDuration (ledger check + Lance"
         + " commit), measured on the same 2 shared cores as background maintenance.");
     t.write("optimize");

@@ -7,8 +7,9 @@ package io.github.lancesink.policy;
  */
 public enum VectorIndexType {
   /**
-   * IVF_PQ when the dimension is a multiple of 8 (product quantization needs equal sub-vectors),
-   * otherwise IVF_HNSW_SQ, which has no divisibility constraint.
+   * IVF_HNSW_SQ: in the optimize benchmark (2 busy cores, 128-d) it trained in about 23 s on
+   * 100k rows where IVF_PQ with Lance's default training took 156 s, and it keeps recall high
+   * without tuning. Choose IVF_PQ explicitly when index memory matters more than build time.
    */
   AUTO,
   /** Inverted file with product quantization: compact, fast to build, good recall with refine. */

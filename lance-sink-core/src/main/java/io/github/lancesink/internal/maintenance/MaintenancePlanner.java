@@ -210,7 +210,7 @@ public final class MaintenancePlanner {
   IndexSpec vectorSpec(long rows) {
     VectorIndexType type = policy.indexType();
     if (type == VectorIndexType.AUTO) {
-      type = dimension % 8 == 0 ? VectorIndexType.IVF_PQ : VectorIndexType.IVF_HNSW_SQ;
+      type = VectorIndexType.IVF_HNSW_SQ;
     }
     int partitions = policy.indexPartitions() > 0 ? policy.indexPartitions()
         : derivedPartitions(rows, type);

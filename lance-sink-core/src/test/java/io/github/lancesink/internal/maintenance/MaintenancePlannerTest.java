@@ -100,7 +100,8 @@ class MaintenancePlannerTest {
 
   @Test
   void buildsTheVectorIndexTheFirstTimeTheTableReachesTheThresholdWithDerivedParameters() {
-    MaintenancePlanner p = planner(quiet().indexMinRows(10_000).build());
+    MaintenancePlanner p = planner(quiet().indexMinRows(10_000)
+        .indexType(VectorIndexType.IVF_PQ).build());
     assertThat(p.triggers(clock.instant(), stats(1, 9_999, 0, 9_999), NONE)).isEmpty();
     MaintenanceIntent.Plan plan = p.plan(clock.instant(), stats(1, 10_000, 0, 10_000), NONE);
     assertThat(plan.triggers()).containsExactly(MaintenanceTrigger.INDEX_THRESHOLD);
@@ -118,8 +119,9 @@ class MaintenancePlannerTest {
     assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_HNSW_SQ))
         .isEqualTo(122);
     assertThat(new MaintenancePlanner(quiet().indexMinRows(256).build(), Optional.of("v"), 12,
-        Set.of(), clock.instant()).vectorSpec(1_000_000).vectorType())
-        .isEqualTo(VectorIndexType.IVF_HNSW_SQ);
+        Set.of(), clock.instant()).vectorSpec(1_000_000))
+        .satisfies(s -> assertThat(s.vectorType()).isEqualTo(VectorIndexType.IVF_HNSW_SQ))
+        .satisfies(s -> assertThat(s.partitions()).isEqualTo(61)); // AUTO, 1M / 16,384
   }
 
   @Test
