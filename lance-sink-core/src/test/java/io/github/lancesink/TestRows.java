@@ -34,7 +34,8 @@ public final class TestRows {
   }
 
   /** Like {@link #reader} but row {@code nanRow} has a NaN in its vector. */
-  public static ArrowReader readerWithNan(BufferAllocator alloc, long from, int n, int dim, int nanRow) {
+  public static ArrowReader readerWithNan(
+      BufferAllocator alloc, long from, int n, int dim, int nanRow) {
     return new OneBatchReader(alloc, schema(dim), root -> fill(root, from, n, dim, nanRow));
   }
 

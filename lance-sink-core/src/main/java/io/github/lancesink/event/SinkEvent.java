@@ -135,6 +135,10 @@ public sealed interface SinkEvent {
    * bound, or the action failed and waits for its retry time ({@code retryAt}, when known).
    */
   record MaintenanceDeferred(
-      String writerId, Instant at, String action, String reason, java.util.Optional<Instant> retryAt)
+      String writerId,
+      Instant at,
+      String action,
+      String reason,
+      java.util.Optional<Instant> retryAt)
       implements SinkEvent {}
 }

@@ -155,7 +155,8 @@ public final class MaintenanceRunner {
     try {
       TableStats s = table.stats();
       events.publish(new SinkEvent.TableStatsObserved(writerId, clock.instant(), s.version(),
-          s.versions(), s.fragments(), s.rows(), s.deletedRows(), s.unindexedRows(), s.indexDeltas()));
+          s.versions(), s.fragments(), s.rows(), s.deletedRows(), s.unindexedRows(),
+          s.indexDeltas()));
     } catch (RuntimeException e) {
       LOG.debug("lance-sink writer '{}' could not read stats after maintenance", writerId, e);
     }

@@ -8,7 +8,7 @@ public enum MaintenanceTrigger {
   UNINDEXED_ROWS("unindexed-rows"),
   DELETED_RATIO("deleted-ratio"),
   INDEX_THRESHOLD("index-threshold"),
-  /** Work left over by an earlier run (budget or version bound) or a failure whose backoff ended. */
+  /** Work left by an earlier run (budget or version bound), or a failure whose backoff ended. */
   PENDING("pending");
 
   private final String label;
