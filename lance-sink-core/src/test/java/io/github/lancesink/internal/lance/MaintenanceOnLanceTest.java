@@ -73,7 +73,7 @@ class MaintenanceOnLanceTest {
         default -> "cleanup";
       };
       assertThat(h.ran(false)).containsExactly(label);
-      assertThat(HashSetOf(MaintenanceHarness.ids(h.table))).hasSize(1200);
+      assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1200);
       assertThat(h.sink.lastCommittedBatchId()).hasValue(3);
       assertThat(h.coldLastBatch("w", 4)).hasValue(3);
       h.clock.advance(Duration.ofMinutes(1)); // the backoff
@@ -160,9 +160,5 @@ class MaintenanceOnLanceTest {
       assertThat(h.coldLastBatch("w", lookback)).hasValue(59);
       assertThat(MaintenanceHarness.ids(h.table)).hasSize(60 * 300);
     }
-  }
-
-  private static HashSet<Long> HashSetOf(List<Long> ids) {
-    return new HashSet<>(ids);
   }
 }
