@@ -49,6 +49,12 @@ public final class DeltaCdfToLance {
   /** CHANGE: the key of your Delta table; CDC mode applies deletes and updates by it. */
   static final String KEY_COLUMN = "id";
 
+  /**
+   * The write mode: apply the Delta change feed (inserts, updates, deletes) by key. The change
+   * columns ({@code _change_type}, ...) are consumed, not stored.
+   */
+  static final WriteMode WRITE_MODE = WriteMode.cdc(KEY_COLUMN);
+
   /** CHANGE: your embedding column (Spark {@code ARRAY<FLOAT>}) and its dimension. */
   static final String VECTOR_COLUMN = "vector";
 
@@ -105,7 +111,7 @@ public final class DeltaCdfToLance {
         .tableUri(lanceUri)
         .storageOptions(storageOptions())
         .writerId(WRITER_ID)
-        .writeMode(WriteMode.cdc(KEY_COLUMN))
+        .writeMode(WRITE_MODE)
         .vectorColumn(VECTOR_COLUMN, DIMENSION)
         .retryPolicy(RetryPolicy.defaults())
         .optimizePolicy(OptimizePolicy.defaults())
@@ -154,19 +160,21 @@ public final class DeltaCdfToLance {
     progress.watch(fn);
     StreamingQuery query = stream(delta, fn, paths, settings);
     out.line("Streaming the change feed into " + paths.lance() + " (writer '" + WRITER_ID
-        + "', WriteMode.cdc(\"" + KEY_COLUMN + "\"), trigger " + settings.trigger().toMillis()
-        + " ms)");
+        + "', " + WRITE_MODE + ", trigger " + settings.trigger().toMillis() + " ms)");
     List<RoundReport> rounds = new ArrayList<>();
     try (LanceDocs lance = new LanceDocs(paths.lance(), storageOptions())) {
       query.processAllAvailable(); // the initial sync (or the catch-up after a restart)
       for (int r = done + 1; r <= settings.rounds(); r++) {
         List<Change> changes = generator.round(r, delta.state(), settings.inserts(),
             settings.updates(), settings.deletes());
+        out.line(ROUND_TAG + r + "/" + settings.rounds() + ": applying " + settings.inserts()
+            + " inserts, " + settings.updates() + " updates and " + settings.deletes()
+            + " deletes to Delta in one MERGE, while the stream runs");
         delta.apply(changes);
         long version = delta.latestVersion();
-        out.line(ROUND_TAG + r + "/" + settings.rounds() + ": applied to Delta v" + version
-            + " (inserts, updates and deletes in one MERGE); waiting for the stream");
         query.processAllAvailable();
+        out.line("  Delta v" + version + " is in Lance v" + lance.version()
+            + "; searching Lance:");
         rounds.add(RoundReport.search(r, version, changes, lance, embedder, settings.topK(),
             progress, out));
       }

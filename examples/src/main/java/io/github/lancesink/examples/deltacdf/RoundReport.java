@@ -21,6 +21,7 @@ record RoundReport(
     long lanceVersion,
     long batches,
     Optional<Duration> lag,
+    Optional<Boolean> insertFound,
     Optional<Boolean> updateFound,
     Optional<Boolean> deleteGone) {
 
@@ -28,13 +29,23 @@ record RoundReport(
   static final String FAIL = "[FAIL]";
 
   boolean passed() {
-    return updateFound.orElse(true) && deleteGone.orElse(true);
+    return insertFound.orElse(true) && updateFound.orElse(true) && deleteGone.orElse(true);
   }
 
   /** Runs the round's searches against Lance, prints them, and returns the round's report. */
   static RoundReport search(int round, long deltaVersion, List<Change> changes,
       LanceDocs lance, HashingEmbedder embedder, int k, Progress progress, Terminal out)
       throws Exception {
+    Optional<Boolean> insertFound = Optional.empty();
+    Optional<Change> insert = first(changes, Op.INSERT);
+    if (insert.isPresent()) {
+      Doc d = insert.get().doc();
+      List<Hit> hits = lance.search(d.vector(), 1);
+      boolean ok = !hits.isEmpty() && hits.get(0).id() == d.id();
+      out.line(String.format("  search the vector of new doc %d: %s %s", d.id(),
+          ok ? OK : FAIL, ok ? "found at rank 1" : "not found"));
+      insertFound = Optional.of(ok);
+    }
     Optional<Boolean> updateFound = Optional.empty();
     Optional<Change> update = first(changes, Op.UPDATE);
     if (update.isPresent()) {
@@ -66,7 +77,7 @@ record RoundReport(
     }
     return new RoundReport(round, deltaVersion, count(changes, Op.INSERT),
         count(changes, Op.UPDATE), count(changes, Op.DELETE), lance.version(),
-        progress.batches(), progress.lastLag(), updateFound, deleteGone);
+        progress.batches(), progress.lastLag(), insertFound, updateFound, deleteGone);
   }
 
   private static Optional<Change> first(List<Change> changes, Op op) {

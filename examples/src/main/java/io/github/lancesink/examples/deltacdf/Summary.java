@@ -11,15 +11,16 @@ final class Summary {
   private Summary() {}
 
   static void table(List<RoundReport> rounds, Terminal out) {
-    String fmt = "  %5s | %7s | %6s | %6s | %6s | %7s | %7s | %8s | %-10s | %-10s";
+    String fmt = "  %5s | %7s | %6s | %6s | %6s | %7s | %7s | %7s | %-10s | %-10s | %-11s";
     out.line(String.format(fmt, "round", "delta v", "insert", "update", "delete", "lance v",
-        "batches", "lag", "update hit", "delete gone"));
-    out.line("  " + "-".repeat(String.format(fmt, "", "", "", "", "", "", "", "", "", "")
+        "batches", "lag", "insert hit", "update hit", "delete gone"));
+    out.line("  " + "-".repeat(String.format(fmt, "", "", "", "", "", "", "", "", "", "", "")
         .length() - 2));
     for (RoundReport r : rounds) {
       out.line(String.format(fmt, r.round(), r.deltaVersion(), r.inserts(), r.updates(),
           r.deletes(), r.lanceVersion(), r.batches(), Progress.lag(r.lag().orElse(null)),
-          mark(r.updateFound().orElse(null)), mark(r.deleteGone().orElse(null))));
+          mark(r.insertFound().orElse(null)), mark(r.updateFound().orElse(null)),
+          mark(r.deleteGone().orElse(null))));
     }
   }
 
