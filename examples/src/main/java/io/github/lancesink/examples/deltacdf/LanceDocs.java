@@ -53,7 +53,7 @@ final class LanceDocs implements AutoCloseable {
     Query nearest = new Query.Builder().setColumn(DeltaCdfToLance.VECTOR_COLUMN).setKey(query)
         .setK(k).build();
     ScanOptions options = new ScanOptions.Builder().nearest(nearest)
-        .columns(List.of("id", "rev", "text")).build();
+        .columns(List.of("id", "rev", "text", "_distance")).build();
     List<Hit> hits = new ArrayList<>();
     try (Dataset ds = open();
         LanceScanner scanner = ds.newScan(options);

@@ -56,6 +56,7 @@ class DeltaCdfToLanceSmokeTest {
     int code = DeltaCdfToLance.run(TINY, DeltaCdfToLance.session(), dir, out);
 
     String printed = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(printed); // kept in target/surefire-reports/*-output.txt
     assertThat(code).as(printed).isZero();
     assertThat(printed).contains(Terminal.STATUS_TAG + "batches ", "freshness lag",
         "maintenance:", "CHECK [ok]").doesNotContain("[FAIL]");

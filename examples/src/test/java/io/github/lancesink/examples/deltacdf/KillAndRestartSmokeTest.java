@@ -48,6 +48,7 @@ class KillAndRestartSmokeTest {
     int code = new Supervisor(s, dir, out).run();
 
     String printed = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(printed); // kept in target/surefire-reports/*-output.txt
     assertThat(code).as(printed).isZero();
     assertThat(printed).contains("SIGKILL sent to run 1", "run 1 killed with SIGKILL (exit 137)",
         "[run 2] Resuming in", "[run 2] CHECK [ok]");
