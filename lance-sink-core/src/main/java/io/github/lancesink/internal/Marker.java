@@ -18,6 +18,10 @@ public record Marker(
   public static final String ROWS = PREFIX + "rows";
   public static final String MODE = PREFIX + "mode";
   public static final String LIB_VERSION = PREFIX + "library-version";
+  /** Properties of a version that reverts a duplicate append (never parsed as a marker). */
+  public static final String REVERT_OF = PREFIX + "revert.of-version";
+  public static final String REVERT_WRITER_ID = PREFIX + "revert.writer-id";
+  public static final String REVERT_BATCH_ID = PREFIX + "revert.batch-id";
 
   /** Table-config key recording that {@code writerId} has (or is about to have) committed. */
   public static String registrationKey(String writerId) {
@@ -34,6 +38,12 @@ public record Marker(
     p.put(MODE, mode);
     p.put(LIB_VERSION, LibraryVersion.VERSION);
     return p;
+  }
+
+  /** Properties of the version that reverts this marker's duplicate commit at {@code version}. */
+  public Map<String, String> revertProperties(long version) {
+    return Map.of(REVERT_OF, Long.toString(version), REVERT_WRITER_ID, writerId,
+        REVERT_BATCH_ID, Long.toString(batchId), LIB_VERSION, LibraryVersion.VERSION);
   }
 
   /** Parses a marker, or empty when the properties are not a well-formed lance-sink marker. */

@@ -3,6 +3,8 @@ package io.github.lancesink.internal;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.LedgerException;
 import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.event.SinkEvent;
@@ -106,7 +108,11 @@ public final class SinkProtocol implements AutoCloseable {
       }
       try {
         long version = table.commitAppend(readVersion, staged.fragments(), marker.toProperties());
-        verifyNoConcurrentDuplicate(marker, readVersion, version);
+        OptionalLong other = concurrentDuplicate(marker, readVersion, version);
+        if (other.isPresent()) {
+          attempts.succeeded();
+          return revertDuplicate(marker, version, other.getAsLong(), attempts);
+        }
         ledger.recordCommit(marker, version);
         attempts.succeeded();
         return committed(marker, version, attempts, writeDuration, commitStart);
@@ -135,10 +141,12 @@ public final class SinkProtocol implements AutoCloseable {
   }
 
   /**
-   * Lance rebases an Append over concurrent Appends. If another writer with this writer id
-   * committed the same batch between our check and our commit, say so loudly.
+   * Lance rebases an Append over concurrent Appends. Returns the version of a marker for the
+   * same batch (or a later one) committed by another writer with this writer id between our
+   * read version and our commit, if any. Of two such racing commits only the later one sees the
+   * earlier, so exactly one of them reverts.
    */
-  private void verifyNoConcurrentDuplicate(Marker marker, long readVersion, long version) {
+  private OptionalLong concurrentDuplicate(Marker marker, long readVersion, long version) {
     for (long v = readVersion + 1; v < version; v++) {
       VersionProperties p = table.properties(v);
       if (p.kind() != VersionProperties.Kind.PRESENT) {
@@ -149,12 +157,38 @@ public final class SinkProtocol implements AutoCloseable {
           && other.get().writerId().equals(marker.writerId())
           && other.get().lineage().equals(marker.lineage())
           && other.get().batchId() >= marker.batchId()) {
-        ledger.invalidate();
-        throw Errors.concurrentDuplicate(
-            marker.writerId(), table.displayUri(), marker.batchId(), version, v);
+        return OptionalLong.of(v);
       }
     }
     ledger.catchUp(table, version - 1, null);
+    return OptionalLong.empty();
+  }
+
+  /**
+   * Our commit at {@code version} duplicates the batch another writer with this writer id
+   * committed at {@code otherVersion}: remove our fragments again so the batch is in the table
+   * once. If the port cannot revert, fail loudly (the duplicate stays for an operator).
+   */
+  private BatchResult revertDuplicate(Marker marker, long version, long otherVersion,
+      CommitRetry.Attempts attempts) {
+    ledger.invalidate();
+    long revert;
+    try {
+      revert = table.revertAppend(version, marker.revertProperties(version));
+    } catch (UnsupportedOperationException | LanceSinkException e) {
+      LedgerException loud = Errors.concurrentDuplicate(
+          marker.writerId(), table.displayUri(), marker.batchId(), version, otherVersion);
+      loud.addSuppressed(e);
+      throw loud;
+    }
+    LOG.warn("lance-sink writer '{}' batch {} was committed concurrently by another writer with"
+        + " the same writer id at version {}; this sink's duplicate commit at version {} was"
+        + " reverted at version {}. Two live writers must never share a writer id.",
+        config.writerId(), marker.batchId(), otherVersion, version, revert);
+    events.publish(new SinkEvent.DuplicateSkipped(config.writerId(), config.clock().instant(),
+        marker.batchId(), marker.batchId(), OptionalLong.of(otherVersion)));
+    return new BatchResult(marker.batchId(), BatchResult.Outcome.SKIPPED_DUPLICATE,
+        OptionalLong.of(otherVersion), 0, 0, 0, attempts.count(), Duration.ZERO, Duration.ZERO);
   }
 
   /** Decides from the ledger whether {@code batchId} must be skipped. */

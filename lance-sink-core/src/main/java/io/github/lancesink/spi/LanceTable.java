@@ -89,6 +89,22 @@ public interface LanceTable extends AutoCloseable {
   /** A snapshot of the table's shape at the latest version. */
   TableStats stats();
 
+  /**
+   * Commits a new version that removes exactly the fragments the Append at {@code appendVersion}
+   * added, carrying {@code properties} as its transaction properties. The sink uses it to undo
+   * its own commit when it detects that another writer with the same writer id committed the
+   * same batch concurrently (Lance rebases one Append over the other, so both would land).
+   *
+   * @return the new version
+   * @throws UnsupportedOperationException when the port cannot revert; the sink then fails with
+   *     a {@link io.github.lancesink.LedgerException} and leaves the duplicate for an operator
+   * @since 0.1.0
+   */
+  default long revertAppend(long appendVersion, Map<String, String> properties) {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot revert an append;"
+        + " implement LanceTable.revertAppend, or never run two writers with one writer id");
+  }
+
   /** Releases native resources. Idempotent. */
   @Override
   void close();

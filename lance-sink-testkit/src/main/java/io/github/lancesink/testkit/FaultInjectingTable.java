@@ -81,6 +81,7 @@ public final class FaultInjectingTable implements LanceTable {
   @Override
   public long commitAppend(
       long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
+    faults.runBeforeCommit();
     Faults.CommitFault fault = faults.takeCommitFault();
     String uri = delegate.displayUri();
     if (fault == Faults.CommitFault.FAIL_RETRYABLE) {
@@ -104,6 +105,11 @@ public final class FaultInjectingTable implements LanceTable {
     }
     faults.maybeCrash(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
     return version;
+  }
+
+  @Override
+  public long revertAppend(long appendVersion, Map<String, String> properties) {
+    return delegate.revertAppend(appendVersion, properties);
   }
 
   @Override

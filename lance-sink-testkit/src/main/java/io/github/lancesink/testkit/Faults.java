@@ -40,6 +40,7 @@ public final class Faults {
 
   private final Deque<CommitFault> commitFaults = new ArrayDeque<>();
   private final Set<CrashPoint> crashes = EnumSet.noneOf(CrashPoint.class);
+  private final Deque<Runnable> beforeCommit = new ArrayDeque<>();
   private int injected;
 
   /** The next {@code n} commits throw {@link RetryableException} and land nothing. */
@@ -84,6 +85,15 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Runs {@code action} on the committing thread right before the next commit call (one-shot),
+   * e.g. a barrier that lines two writers up so their commits truly race.
+   */
+  public synchronized Faults beforeNextCommit(Runnable action) {
+    beforeCommit.addLast(Objects.requireNonNull(action, "action"));
+    return this;
+  }
+
   /** Disarms every crash point; queued commit faults stay. */
   public synchronized Faults disarmCrashes() {
     crashes.clear();
@@ -94,6 +104,7 @@ public final class Faults {
   public synchronized Faults clear() {
     commitFaults.clear();
     crashes.clear();
+    beforeCommit.clear();
     return this;
   }
 
@@ -117,6 +128,17 @@ public final class Faults {
     if (crashes.remove(point)) {
       injected++;
       throw new SimulatedCrash(point);
+    }
+  }
+
+  /** Runs (outside the lock) the next one-shot before-commit action, if any. */
+  void runBeforeCommit() {
+    Runnable r;
+    synchronized (this) {
+      r = beforeCommit.pollFirst();
+    }
+    if (r != null) {
+      r.run();
     }
   }
 

@@ -124,6 +124,11 @@ public final class InMemoryLanceTable implements LanceTable {
   }
 
   @Override
+  public long revertAppend(long appendVersion, Map<String, String> properties) {
+    return faulty.revertAppend(appendVersion, properties);
+  }
+
+  @Override
   public VersionProperties properties(long version) {
     return faulty.properties(version);
   }

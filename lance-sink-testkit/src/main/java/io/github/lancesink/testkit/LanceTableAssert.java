@@ -169,20 +169,35 @@ public final class LanceTableAssert extends AbstractAssert<LanceTableAssert, Lan
     return out;
   }
 
+  /**
+   * Visits every readable marker in version order, skipping markers whose commit was reverted
+   * by a later version (see {@code LanceTable#revertAppend}).
+   */
   private void forEachMarker(java.util.function.BiConsumer<Long, Marker> visit) {
     OptionalLong latest = actual.latestVersion();
     if (latest.isEmpty()) {
       return;
     }
     long from = actual.earliestVersion().orElse(1);
+    Map<Long, Marker> found = new java.util.TreeMap<>();
+    java.util.Set<Long> reverted = new java.util.HashSet<>();
     for (long v = from; v <= latest.getAsLong(); v++) {
       VersionProperties p = actual.properties(v);
       if (p.kind() == VersionProperties.Kind.PRESENT) {
         Optional<Marker> m = Marker.parse(p.properties());
         long version = v;
-        m.ifPresent(marker -> visit.accept(version, marker));
+        m.ifPresent(marker -> found.put(version, marker));
+        String of = p.properties().get(Marker.REVERT_OF);
+        if (of != null) {
+          reverted.add(Long.parseLong(of));
+        }
       }
     }
+    found.forEach((v, m) -> {
+      if (!reverted.contains(v)) {
+        visit.accept(v, m);
+      }
+    });
   }
 
   private List<Long> ids() {

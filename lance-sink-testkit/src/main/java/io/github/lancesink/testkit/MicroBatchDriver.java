@@ -211,6 +211,11 @@ public final class MicroBatchDriver implements AutoCloseable {
     return new Checkpoint(queryId, offsets, commits);
   }
 
+  /** How many inputs were submitted. */
+  public int submitted() {
+    return inputs.size();
+  }
+
   /** The live sink, or empty while the stream is stopped. */
   public Optional<LanceSink> sink() {
     return Optional.ofNullable(sink);

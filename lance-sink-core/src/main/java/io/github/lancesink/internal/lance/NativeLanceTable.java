@@ -30,6 +30,10 @@ import org.lance.Version;
 import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
+import org.lance.operation.Delete;
+import org.lance.operation.Restore;
+import org.lance.operation.UpdateConfig;
+import org.lance.operation.UpdateMap;
 
 /**
  * The real port: a Lance dataset through {@code org.lance.Dataset}. Thread-safe (methods are
@@ -71,7 +75,7 @@ public final class NativeLanceTable implements LanceTable {
     } else {
       try {
         dataset.checkoutLatest();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         throw classifyRead("refresh", e);
       }
     }
@@ -91,7 +95,7 @@ public final class NativeLanceTable implements LanceTable {
           .uri(uri)
           .readOptions(new ReadOptions.Builder().setStorageOptions(storageOptions).build())
           .build();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return null;
       }
@@ -125,16 +129,55 @@ public final class NativeLanceTable implements LanceTable {
               .mode(WriteParams.WriteMode.CREATE)
               .storageOptions(storageOptions)
               .execute();
+      long version = created.version();
       created.close();
       dataset = tryOpen();
-      return true;
-    } catch (RuntimeException e) {
+      if (version <= 1) {
+        return true;
+      }
+      undoRacingCreate(version);
+      return false;
+    } catch (Exception e) {
       dataset = tryOpen();
       if (dataset != null) {
         return false; // lost the creation race; the winner's dataset is there
       }
       throw classifyRead("create", e);
     }
+  }
+
+  /**
+   * Lance 7.0.0 commits a CREATE that raced another creator as an Overwrite version on top of
+   * the winner's history (seen here: four racing creators left versions 1 and 2, both
+   * Overwrite). If that Overwrite hid committed rows, their markers would still be found by the
+   * ledger while the rows are gone, so restore the version before it. Fails loudly when the
+   * Overwrite is no longer the latest version (a restore would drop later commits).
+   */
+  void undoRacingCreate(long overwrite) {
+    Dataset ds = refreshed();
+    long hidden;
+    try (Dataset before = ds.checkoutVersion(overwrite - 1)) {
+      hidden = before.countRows();
+    } catch (Exception e) {
+      throw classifyRead("create", e);
+    }
+    if (hidden == 0) {
+      return; // it overwrote an empty table: nothing was lost
+    }
+    String what = "a racing dataset creation committed an Overwrite at version " + overwrite
+        + " that hides " + hidden + " committed rows of version " + (overwrite - 1);
+    if (ds.version() != overwrite) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what + ", and versions"
+          + " were committed after it; restore version " + (overwrite - 1) + " manually"));
+    }
+    try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
+        .operation(Restore.builder().version(overwrite - 1).build()).build()) {
+      new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
+    } catch (Exception e) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what
+          + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
+    }
+    refreshed();
   }
 
   @Override
@@ -154,7 +197,7 @@ public final class NativeLanceTable implements LanceTable {
         rows += f.getPhysicalRows();
       }
       return new LanceStagedFragments(fragments, rows);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
   }
@@ -195,7 +238,7 @@ public final class NativeLanceTable implements LanceTable {
       long version = committed.version();
       committed.close();
       return version;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
   }
@@ -209,7 +252,7 @@ public final class NativeLanceTable implements LanceTable {
     Dataset at;
     try {
       at = ds.checkoutVersion(version);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return VersionProperties.of(version, VersionProperties.Kind.MISSING);
       }
@@ -226,7 +269,7 @@ public final class NativeLanceTable implements LanceTable {
             ? VersionProperties.of(version, VersionProperties.Kind.NONE)
             : VersionProperties.present(version, props.get());
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // Lance 7.0.0 throws for Rewrite (compaction) transactions; never one of ours.
       return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
     } finally {
@@ -243,7 +286,7 @@ public final class NativeLanceTable implements LanceTable {
     try {
       List<Version> versions = ds.listVersions();
       return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(0).getId());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("listVersions", e);
     }
   }
@@ -256,22 +299,93 @@ public final class NativeLanceTable implements LanceTable {
     }
     try {
       return Map.copyOf(ds.getConfig());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("getConfig", e);
     }
   }
 
+  /**
+   * Removes the fragments the Append at {@code appendVersion} added (ids present there but not
+   * in the version before) with one Delete commit. Fails if they were rewritten since.
+   */
+  @Override
+  public synchronized long revertAppend(long appendVersion, Map<String, String> properties) {
+    Dataset ds = refreshed();
+    if (ds == null || appendVersion < 2) {
+      throw Errors.port("revertAppend", displayUri,
+          new IllegalStateException("no append version " + appendVersion));
+    }
+    List<Long> added = new ArrayList<>();
+    try (Dataset at = ds.checkoutVersion(appendVersion);
+        Dataset before = ds.checkoutVersion(appendVersion - 1)) {
+      java.util.Set<Integer> old = new java.util.HashSet<>();
+      before.getFragments().forEach(f -> old.add(f.getId()));
+      at.getFragments().forEach(f -> {
+        if (!old.contains(f.getId())) {
+          added.add((long) f.getId());
+        }
+      });
+    } catch (Exception e) {
+      throw classifyRead("revertAppend", e);
+    }
+    if (added.isEmpty()) {
+      throw Errors.port("revertAppend", displayUri,
+          new IllegalStateException("version " + appendVersion + " added no fragments"));
+    }
+    Exception last = null;
+    for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
+      Dataset latest = refreshed();
+      try (Transaction txn = new Transaction.Builder()
+          .readVersion(latest.version())
+          .operation(Delete.builder().deletedFragmentIds(added).build())
+          .transactionProperties(properties)
+          .build()) {
+        Dataset committed = new CommitBuilder(latest).writeParams(storageOptions).execute(txn);
+        long version = committed.version();
+        committed.close();
+        return version;
+      } catch (Exception e) {
+        if (!LanceErrors.isConflict(e)) {
+          throw classifyCommit(latest.version(), e);
+        }
+        last = e;
+      }
+    }
+    throw Errors.conflict(displayUri, -1, Redactor.scrub(last, storageOptions));
+  }
+
+  /** Attempts of a config upsert that keeps conflicting with concurrent config updates. */
+  static final int CONFIG_ATTEMPTS = 8;
+
+  /**
+   * Upserts {@code entries}, keeping every other key. Not {@code Dataset.updateConfig}: in Lance
+   * 7.0.0 it commits {@code UpdateMap.replace(true)}, which drops every key not in the call (for
+   * example other writers' registrations, which the ledger needs to fail closed). Concurrent
+   * config updates conflict in Lance; an upsert is idempotent, so it is simply retried.
+   */
   @Override
   public synchronized void updateConfig(Map<String, String> entries) {
-    Dataset ds = refreshed();
-    if (ds == null) {
-      throw Errors.port("updateConfig", displayUri, new IllegalStateException("no dataset"));
+    Exception last = null;
+    for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
+      Dataset ds = refreshed();
+      if (ds == null) {
+        throw Errors.port("updateConfig", displayUri, new IllegalStateException("no dataset"));
+      }
+      UpdateConfig op = UpdateConfig.builder()
+          .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
+          .build();
+      try (Transaction txn =
+          new Transaction.Builder().readVersion(ds.version()).operation(op).build()) {
+        new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
+        return;
+      } catch (Exception e) {
+        if (!LanceErrors.isConflict(e)) {
+          throw classifyRead("updateConfig", e);
+        }
+        last = e;
+      }
     }
-    try {
-      ds.updateConfig(entries);
-    } catch (RuntimeException e) {
-      throw classifyRead("updateConfig", e);
-    }
+    throw Errors.conflict(displayUri, -1, Redactor.scrub(last, storageOptions));
   }
 
   @Override
@@ -288,7 +402,7 @@ public final class NativeLanceTable implements LanceTable {
         options.columns(columns);
       }
       return new ScanReader(at, at.newScan(options.build()), allocator);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (at != null) {
         at.close();
       }
@@ -313,7 +427,7 @@ public final class NativeLanceTable implements LanceTable {
       long versions = ds.listVersions().size();
       long rows = physical - deleted;
       return new TableStats(ds.version(), versions, fragments.size(), rows, deleted, -1, -1);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw classifyRead("stats", e);
     }
   }
@@ -333,7 +447,12 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  private LanceSinkException classifyRead(String operation, RuntimeException e) {
+  /**
+   * Lance's native calls can also throw checked exceptions (e.g. {@code java.io.IOException}
+   * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
+   * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
+   */
+  private LanceSinkException classifyRead(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -344,7 +463,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, RuntimeException e) {
+  private LanceSinkException classifyCommit(long readVersion, Exception e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);

@@ -118,6 +118,33 @@ public final class MemoryStore implements LanceTable {
   }
 
   @Override
+  public synchronized long revertAppend(long appendVersion, Map<String, String> properties) {
+    ensureOpen();
+    Version latest = latest("revertAppend");
+    Version at = versions.get(appendVersion);
+    Version before = versions.get(appendVersion - 1);
+    if (at == null || before == null) {
+      throw fail("revertAppend", "versions " + (appendVersion - 1) + " and " + appendVersion
+          + " must both exist");
+    }
+    java.util.Set<Long> old = new java.util.HashSet<>();
+    before.fragments().forEach(f -> old.add(f.id()));
+    java.util.Set<Long> added = new java.util.HashSet<>();
+    at.fragments().stream().filter(f -> !old.contains(f.id())).forEach(f -> added.add(f.id()));
+    if (added.isEmpty()) {
+      throw fail("revertAppend", "version " + appendVersion + " added no fragments");
+    }
+    List<Fragment> kept = latest.fragments().stream().filter(f -> !added.contains(f.id()))
+        .toList();
+    if (kept.size() + added.size() != latest.fragments().size()) {
+      throw fail("revertAppend", "the fragments of version " + appendVersion
+          + " were rewritten since");
+    }
+    return add("Delete", properties.isEmpty() ? VersionProperties.Kind.NONE
+        : VersionProperties.Kind.PRESENT, properties, kept, latest.config());
+  }
+
+  @Override
   public synchronized VersionProperties properties(long version) {
     ensureOpen();
     Version v = versions.get(version);

@@ -1,0 +1,34 @@
+package io.github.lancesink.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lancesink.LanceSink;
+import org.junit.jupiter.api.Test;
+
+/** The example from docs/notes/testkit.md, verbatim, so the documentation cannot rot. */
+class DocsExampleTest {
+
+  @Test
+  void crashAfterCommitIsReplayedWithoutDuplicates() {
+    InMemoryLanceTable table = InMemoryLanceTable.create();
+    ManualClock clock = new ManualClock();
+    try (MicroBatchDriver driver = MicroBatchDriver.builder()
+        .sinkFactory(() -> LanceSink.builder()          // called again on every restart
+            .table(table).writerId("items-sync").vectorColumn("vector", 8)
+            .clock(clock).sleeper(RecordingSleeper.noOp()).build())
+        .faults(table.faults())
+        .clock(clock)
+        .build()) {
+      driver.submit(TestBatch.sequential(0, 10, 8));
+      driver.submit(TestBatch.sequential(10, 10, 8));
+      driver.crashOnNextBatch(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
+      driver.runToCompletion();   // crash, restart, replay batch 0 (skipped), run batch 1
+
+      assertThat(driver.restarts()).isEqualTo(1);
+    }
+    LanceAssertions.assertThat(table)
+        .containsExactlyRowsOf(TestBatch.sequential(0, 20, 8))
+        .hasNoDuplicateKeys("id")
+        .hasCommittedBatches("items-sync", 0, 1);
+  }
+}
