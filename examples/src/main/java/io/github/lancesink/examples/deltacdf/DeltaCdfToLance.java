@@ -165,7 +165,7 @@ public final class DeltaCdfToLance {
     try (LanceDocs lance = new LanceDocs(paths.lance(), storageOptions())) {
       query.processAllAvailable(); // the initial sync (or the catch-up after a restart)
       for (int r = done + 1; r <= settings.rounds(); r++) {
-        List<Change> changes = generator.round(r, delta.state(), settings.inserts(),
+        List<Change> changes = generator.round(r, delta.revisions(), settings.inserts(),
             settings.updates(), settings.deletes());
         out.line(ROUND_TAG + r + "/" + settings.rounds() + ": applying " + settings.inserts()
             + " inserts, " + settings.updates() + " updates and " + settings.deletes()
@@ -194,8 +194,8 @@ public final class DeltaCdfToLance {
   private static int finish(List<RoundReport> rounds, DeltaDocs delta, LanceDocs lance,
       Progress progress, Terminal out) throws Exception {
     out.line("");
-    out.line("Summary (" + progress.batches() + " batches this run, " + progress.skipped()
-        + " replays skipped, last maintenance: " + progress.lastMaintenance() + ")");
+    out.line("Summary (batches this run: " + progress.batches() + ", replays skipped: "
+        + progress.skipped() + ", last maintenance: " + progress.lastMaintenance() + ")");
     Summary.table(rounds, out);
     Map<Long, Doc> source = delta.state();
     Map<Long, Doc> target = lance.state();
@@ -251,7 +251,7 @@ public final class DeltaCdfToLance {
     }
     if (temp && !settings.keep()) {
       Supervisor.deleteRecursively(workDir);
-    } else {
+    } else if (temp) {
       System.out.println("Work directory kept: " + workDir);
     }
     System.exit(code);

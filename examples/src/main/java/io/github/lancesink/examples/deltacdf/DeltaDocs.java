@@ -81,6 +81,15 @@ final class DeltaDocs {
         .load(path);
   }
 
+  /** Every live key's revision: all the generator needs (no vectors leave the table). */
+  Map<Long, Integer> revisions() {
+    Map<Long, Integer> out = new TreeMap<>();
+    for (Row r : spark.read().format("delta").load(path).select("id", "rev").collectAsList()) {
+      out.put(r.getLong(0), r.getInt(1));
+    }
+    return out;
+  }
+
   /** The table's latest state, by key. */
   Map<Long, Doc> state() {
     Map<Long, Doc> out = new TreeMap<>();

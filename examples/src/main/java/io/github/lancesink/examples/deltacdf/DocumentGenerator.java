@@ -62,10 +62,11 @@ final class DocumentGenerator {
   }
 
   /**
-   * Round {@code round}'s changes against {@code live} (the table's current state): updates and
-   * deletes of distinct existing documents, and inserts of new keys after the largest one.
+   * Round {@code round}'s changes against {@code live} (every live key's current revision):
+   * updates and deletes of distinct existing documents, and inserts of new keys.
    */
-  List<Change> round(int round, Map<Long, Doc> live, int inserts, int updates, int deletes) {
+  List<Change> round(int round, Map<Long, Integer> live, int inserts, int updates,
+      int deletes) {
     List<Long> ids = new ArrayList<>(live.keySet());
     Collections.sort(ids);
     Collections.shuffle(ids, new Random(round * 7_919L));
@@ -73,11 +74,12 @@ final class DocumentGenerator {
     int d = Math.min(deletes, ids.size() - u);
     List<Change> out = new ArrayList<>();
     for (int i = 0; i < u; i++) {
-      Doc old = live.get(ids.get(i));
-      out.add(new Change(Op.UPDATE, doc(old.id(), old.rev() + 1)));
+      long id = ids.get(i);
+      out.add(new Change(Op.UPDATE, doc(id, live.get(id) + 1)));
     }
     for (int i = u; i < u + d; i++) {
-      out.add(new Change(Op.DELETE, live.get(ids.get(i))));
+      long id = ids.get(i);
+      out.add(new Change(Op.DELETE, doc(id, live.get(id))));
     }
     // round r inserts keys r*1,000,000 onwards: keys are never reused, so a deleted key must
     // stay absent from Lance

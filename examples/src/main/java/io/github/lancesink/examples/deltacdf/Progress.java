@@ -47,6 +47,7 @@ final class Progress implements BatchListener {
     Outcome outcome = report.result().outcome();
     if (outcome == Outcome.SKIPPED_DUPLICATE) {
       skipped++;
+      lanceVersion = Math.max(lanceVersion, report.result().version().orElse(-1));
       terminal.line("  batch " + report.batchId() + " was already committed to Lance (version "
           + report.result().version().orElse(-1) + "): replay skipped, nothing written twice");
     } else if (outcome == Outcome.COMMITTED) {
@@ -67,7 +68,7 @@ final class Progress implements BatchListener {
     return String.format("batches %d | change rows %,d | lance v%s | freshness lag %s"
             + " | maintenance: %s%s",
         batches, rows, lanceVersion < 0 ? "-" : Long.toString(lanceVersion), lag(lastLag),
-        lastMaintenance, skipped > 0 ? " | replays skipped " + skipped : "");
+        lastMaintenance, skipped > 0 ? " | replays skipped: " + skipped : "");
   }
 
   static String lag(Duration d) {

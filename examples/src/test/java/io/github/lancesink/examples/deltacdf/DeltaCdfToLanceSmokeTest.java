@@ -80,7 +80,9 @@ class DeltaCdfToLanceSmokeTest {
     Map<Long, Doc> state = new TreeMap<>();
     gen.seed(TINY.seedDocs()).forEach(c -> state.put(c.doc().id(), c.doc()));
     for (int r = 1; r <= TINY.rounds(); r++) {
-      for (DocumentGenerator.Change c : gen.round(r, Map.copyOf(state), TINY.inserts(),
+      Map<Long, Integer> revisions = new TreeMap<>();
+      state.forEach((k, d) -> revisions.put(k, d.rev()));
+      for (DocumentGenerator.Change c : gen.round(r, revisions, TINY.inserts(),
           TINY.updates(), TINY.deletes())) {
         if (c.op() == DocumentGenerator.Op.DELETE) {
           state.remove(c.doc().id());
