@@ -3,6 +3,7 @@ package io.github.lancesink;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.event.SinkEvents;
 import io.github.lancesink.internal.EventBus;
+import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.Ledger;
 import io.github.lancesink.internal.ReaderSource;
 import io.github.lancesink.internal.SinkProtocol;
@@ -81,7 +82,11 @@ public final class LanceSink implements AutoCloseable {
    * survives restarts). See {@link LineagePolicy} for what happens when it changes.
    */
   public BatchResult write(long batchId, String sourceLineage, ArrowReader data) {
-    return write(batchId, sourceLineage, new ReaderSource(data, config));
+    BatchSource source =
+        config.writeMode().kind() == WriteMode.Kind.APPEND
+            ? new ReaderSource(data, config)
+            : new KeyedReaderSource(data, config);
+    return write(batchId, sourceLineage, source);
   }
 
   /**

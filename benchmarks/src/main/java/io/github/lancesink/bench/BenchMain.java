@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Runs the named benchmarks. Each prints a result table and writes it under
- * {@code benchmarks/results/}. Usage: {@code BenchMain append|ledger|all}.
+ * {@code benchmarks/results/}. Usage: {@code BenchMain append|ledger|keyed|all}.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -20,6 +20,7 @@ public final class BenchMain {
     Map<String, Bench> benches = new LinkedHashMap<>();
     benches.put("append", AppendBench::run);
     benches.put("ledger", LedgerBench::run);
+    benches.put("keyed", KeyedBench::run);
     String which = args.length == 0 ? "all" : args[0];
     for (var e : benches.entrySet()) {
       if (which.equals("all") || Arrays.asList(which.split(",")).contains(e.getKey())) {

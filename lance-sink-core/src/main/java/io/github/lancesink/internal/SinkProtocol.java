@@ -34,6 +34,7 @@ public final class SinkProtocol implements AutoCloseable {
   private final Ledger ledger;
   private final EventBus events;
   private final CommitRetry retry;
+  private final CommitPlan plan;
   private boolean registered;
 
   public SinkProtocol(LanceSinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
@@ -42,6 +43,7 @@ public final class SinkProtocol implements AutoCloseable {
     this.ledger = ledger;
     this.events = events;
     this.retry = new CommitRetry(config, events);
+    this.plan = CommitPlan.of(config.writeMode());
   }
 
   public BatchResult write(long batchId, String lineage, BatchSource source) {
@@ -55,21 +57,22 @@ public final class SinkProtocol implements AutoCloseable {
     if (source instanceof ReaderSource rs && !rs.peekHasRows(batchId)) {
       return empty(batchId);
     }
+    Schema storedSchema = ChangeFeed.storedSchema(config.writeMode(), batchSchema);
     Optional<Schema> tableSchema = table.schema();
     if (tableSchema.isPresent()) {
       var added =
           SchemaCheck.againstTable(
-              batchSchema, tableSchema.get(), config.schemaEvolution(), table.displayUri());
+              storedSchema, tableSchema.get(), config.schemaEvolution(), table.displayUri());
       if (!added.isEmpty()) {
         throw Errors.config(
             "Adding columns " + added.stream().map(f -> f.getName()).toList() + " to "
                 + table.displayUri() + " is not supported by this table port yet.");
       }
     } else {
-      table.createIfAbsent(batchSchema);
+      table.createIfAbsent(storedSchema);
       // A racing creator may have created it with another schema: check again.
       table.schema().ifPresent(s -> SchemaCheck.againstTable(
-          batchSchema, s, config.schemaEvolution(), table.displayUri()));
+          storedSchema, s, config.schemaEvolution(), table.displayUri()));
     }
     Instant writeStart = config.clock().instant();
     BatchSource.Staged staged = source.stage(table, batchId);
@@ -78,6 +81,7 @@ public final class SinkProtocol implements AutoCloseable {
       return empty(batchId);
     }
     register();
+    plan.prepare(table);
     return commit(batchId, lineage, staged, writeDuration);
   }
 
@@ -97,7 +101,7 @@ public final class SinkProtocol implements AutoCloseable {
         // an earlier attempt whose outcome was unknown did land
         events.publish(new SinkEvent.StateUnknownReconciled(config.writerId(),
             config.clock().instant(), batchId, true, OptionalLong.of(mine.get().version())));
-        return committed(marker, mine.get().version(), attempts, writeDuration, commitStart);
+        return committed(marker, reconciled(mine.get()), attempts, writeDuration, commitStart);
       }
       Optional<BatchResult> skip = decide(batchId, lineage);
       if (skip.isPresent()) {
@@ -107,7 +111,8 @@ public final class SinkProtocol implements AutoCloseable {
         return skip.get();
       }
       try {
-        long version = table.commitAppend(readVersion, staged.fragments(), marker.toProperties());
+        CommitPlan.Outcome done = plan.commit(table, readVersion, staged, marker.toProperties());
+        long version = done.version();
         OptionalLong other = concurrentDuplicate(marker, readVersion, version);
         if (other.isPresent()) {
           attempts.succeeded();
@@ -115,13 +120,14 @@ public final class SinkProtocol implements AutoCloseable {
         }
         ledger.recordCommit(marker, version);
         attempts.succeeded();
-        return committed(marker, version, attempts, writeDuration, commitStart);
+        return committed(marker, done, attempts, writeDuration, commitStart);
       } catch (CommitStateUnknownException e) {
         LOG.warn("lance-sink writer '{}' batch {}: commit outcome unknown, reconciling with the"
             + " ledger before any retry: {}", config.writerId(), batchId, e.getMessage());
         Optional<Ledger.Entry> landed = reconcile(batchId, attemptId);
         if (landed.isPresent()) {
-          return committed(marker, landed.get().version(), attempts, writeDuration, commitStart);
+          return committed(marker, reconciled(landed.get()), attempts, writeDuration,
+              commitStart);
         }
         attempts.stateUnknown(e);
       } catch (RetryableException e) {
@@ -264,14 +270,24 @@ public final class SinkProtocol implements AutoCloseable {
         Duration.ZERO, Duration.ZERO);
   }
 
-  private BatchResult committed(Marker marker, long version, CommitRetry.Attempts attempts,
-      Duration writeDuration, Instant commitStart) {
+  /**
+   * An attempt whose outcome was unknown landed: its version is known from the ledger, but not
+   * how many stored rows it removed (reported as 0).
+   */
+  private static CommitPlan.Outcome reconciled(Ledger.Entry entry) {
+    return new CommitPlan.Outcome(entry.version(), 0, 0);
+  }
+
+  private BatchResult committed(Marker marker, CommitPlan.Outcome done,
+      CommitRetry.Attempts attempts, Duration writeDuration, Instant commitStart) {
+    long version = done.version();
     Duration commitDuration = Duration.between(commitStart, config.clock().instant());
     events.publish(new SinkEvent.BatchCommitted(config.writerId(), config.clock().instant(),
         marker.batchId(), version, marker.rows(), attempts.count(), writeDuration,
         commitDuration));
     return new BatchResult(marker.batchId(), BatchResult.Outcome.COMMITTED,
-        OptionalLong.of(version), marker.rows(), 0, 0, attempts.count(), writeDuration,
+        OptionalLong.of(version), marker.rows(), done.deletedRows(), done.absentDeletes(),
+        attempts.count(), writeDuration,
         commitDuration);
   }
 

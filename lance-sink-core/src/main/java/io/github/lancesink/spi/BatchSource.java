@@ -2,6 +2,7 @@ package io.github.lancesink.spi;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -35,10 +36,23 @@ public interface BatchSource {
    */
   Staged stage(LanceTable table, long batchId);
 
-  /** Fragments staged for one batch and the number of rows they hold. */
-  record Staged(List<StagedFragments> fragments, long rows) {
+  /**
+   * Fragments staged for one batch, the number of rows the batch delivered, and, for keyed
+   * write modes, the stored rows the commit must remove.
+   *
+   * @param fragments the staged fragments (possibly none, e.g. a change feed of only deletes)
+   * @param rows rows the batch delivered (before any change-feed collapsing)
+   * @param change the keys whose stored rows the commit removes; empty for append
+   */
+  record Staged(List<StagedFragments> fragments, long rows, Optional<KeyedChange> change) {
     public Staged {
       fragments = List.copyOf(Objects.requireNonNull(fragments, "fragments"));
+      Objects.requireNonNull(change, "change");
+    }
+
+    /** Staged appended rows (no keyed change). */
+    public Staged(List<StagedFragments> fragments, long rows) {
+      this(fragments, rows, Optional.empty());
     }
   }
 }

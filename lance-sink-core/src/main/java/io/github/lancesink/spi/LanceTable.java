@@ -63,6 +63,42 @@ public interface LanceTable extends AutoCloseable {
   long commitAppend(long readVersion, List<StagedFragments> fragments, Map<String, String> properties);
 
   /**
+   * Makes key lookups on {@code keyColumns} cheap: creates a scalar (BTREE) index on each column
+   * unless one exists, and folds rows written since into it when it has fallen behind. May
+   * commit index versions (without transaction properties). Idempotent; call before {@link
+   * #commitKeyed}.
+   *
+   * @since 0.1.0
+   */
+  default void ensureKeyIndex(List<String> keyColumns) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support keyed writes; use WriteMode.append()");
+  }
+
+  /**
+   * Commits one version that removes every live row of {@code readVersion} whose key is in
+   * {@code change} (as deletion vectors) and adds {@code fragments}, with {@code properties} as
+   * its transaction properties, all in the same atomic commit. Readers see either the old or
+   * the new rows of a key, never both or neither. The rows to remove are looked up at {@code
+   * readVersion}; on {@link io.github.lancesink.CommitConflictException} nothing landed and the
+   * caller retries with a fresh read version, so the lookup is recomputed (a concurrent
+   * compaction may have renumbered fragments).
+   *
+   * @param readVersion the version the rows to remove are looked up in
+   * @return the new version and what it removed
+   * @since 0.1.0
+   */
+  default KeyedCommit commitKeyed(
+      long readVersion,
+      KeyedChange change,
+      List<StagedFragments> fragments,
+      Map<String, String> properties) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not support keyed writes (upsert, cdc, replaceGroups);"
+            + " use WriteMode.append() and commitAppend");
+  }
+
+  /**
    * The transaction properties stored with {@code version}. Versions written by compaction or
    * other tools report {@link VersionProperties.Kind#NONE} or {@link
    * VersionProperties.Kind#UNREADABLE}; a version removed by cleanup reports {@link

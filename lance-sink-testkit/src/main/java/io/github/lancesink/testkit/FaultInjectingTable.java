@@ -3,6 +3,8 @@ package io.github.lancesink.testkit;
 import io.github.lancesink.CommitConflictException;
 import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.RetryableException;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -81,6 +83,24 @@ public final class FaultInjectingTable implements LanceTable {
   @Override
   public long commitAppend(
       long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
+    return commit(readVersion,
+        () -> delegate.commitAppend(readVersion, fragments, properties));
+  }
+
+  @Override
+  public void ensureKeyIndex(List<String> keyColumns) {
+    delegate.ensureKeyIndex(keyColumns);
+  }
+
+  /** Keyed commits get the same commit faults and crash points as appends. */
+  @Override
+  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> fragments, Map<String, String> properties) {
+    return commit(readVersion,
+        () -> delegate.commitKeyed(readVersion, change, fragments, properties));
+  }
+
+  private <T> T commit(long readVersion, java.util.function.Supplier<T> doCommit) {
     faults.runBeforeCommit();
     Faults.CommitFault fault = faults.takeCommitFault();
     String uri = delegate.displayUri();
@@ -98,7 +118,7 @@ public final class FaultInjectingTable implements LanceTable {
       throw new CommitStateUnknownException(
           "commit on " + uri + " failed with an injected unknown outcome (it did not land)", null);
     }
-    long version = delegate.commitAppend(readVersion, fragments, properties);
+    T version = doCommit.get();
     if (fault == Faults.CommitFault.COMMIT_THEN_STATE_UNKNOWN) {
       throw new CommitStateUnknownException(
           "commit on " + uri + " failed with an injected unknown outcome (it landed)", null);

@@ -1,5 +1,7 @@
 package io.github.lancesink.testkit;
 
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -121,6 +123,17 @@ public final class InMemoryLanceTable implements LanceTable {
   public long commitAppend(
       long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
     return faulty.commitAppend(readVersion, fragments, properties);
+  }
+
+  @Override
+  public void ensureKeyIndex(List<String> keyColumns) {
+    faulty.ensureKeyIndex(keyColumns);
+  }
+
+  @Override
+  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> fragments, Map<String, String> properties) {
+    return faulty.commitKeyed(readVersion, change, fragments, properties);
   }
 
   @Override

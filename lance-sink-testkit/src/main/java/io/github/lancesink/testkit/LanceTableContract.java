@@ -33,6 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * }
  * }</pre>
  *
+ * <p>Keyed writes (upsert, change feed, group replacement) have their own suite, {@link
+ * KeyedTableContract}; an adapter that supports them extends that too.
+ *
  * <p>Both the testkit's {@link InMemoryLanceTable} and the real Lance adapter pass this suite;
  * that is what makes the fake trustworthy. Faults are injected by wrapping the port in a {@link
  * FaultInjectingTable}, so every implementation is tested against the same faults.

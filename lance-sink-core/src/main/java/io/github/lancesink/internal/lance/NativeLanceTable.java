@@ -3,6 +3,8 @@ package io.github.lancesink.internal.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -244,6 +246,47 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   @Override
+  public synchronized void ensureKeyIndex(List<String> keyColumns) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      return;
+    }
+    try {
+      NativeKeyedWrites.ensureKeyIndex(ds, keyColumns);
+    } catch (Exception e) {
+      throw classifyRead("ensureKeyIndex", e);
+    }
+  }
+
+  @Override
+  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> staged, Map<String, String> properties) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
+    try {
+      return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
+          storageOptions);
+    } catch (Exception e) {
+      throw classifyCommit(readVersion, e);
+    }
+  }
+
+  private static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
+    List<FragmentMetadata> fragments = new ArrayList<>();
+    for (StagedFragments s : staged) {
+      if (!(s instanceof LanceStagedFragments l)) {
+        throw new IllegalArgumentException(
+            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
+      }
+      fragments.addAll(l.fragments());
+    }
+    return fragments;
+  }
+
+  @Override
   public synchronized VersionProperties properties(long version) {
     Dataset ds = current();
     if (ds == null || version < 1) {
@@ -452,7 +495,7 @@ public final class NativeLanceTable implements LanceTable {
    * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
    * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
    */
-  private LanceSinkException classifyRead(String operation, Exception e) {
+  LanceSinkException classifyRead(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
@@ -463,7 +506,7 @@ public final class NativeLanceTable implements LanceTable {
     return Errors.port(operation, displayUri, safe);
   }
 
-  private LanceSinkException classifyCommit(long readVersion, Exception e) {
+  LanceSinkException classifyCommit(long readVersion, Exception e) {
     Throwable safe = Redactor.scrub(e, storageOptions);
     if (LanceErrors.isConflict(e)) {
       return Errors.conflict(displayUri, readVersion, safe);

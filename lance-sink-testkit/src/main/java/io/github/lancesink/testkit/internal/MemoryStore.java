@@ -1,6 +1,9 @@
 package io.github.lancesink.testkit.internal;
 
+import io.github.lancesink.CommitConflictException;
 import io.github.lancesink.TableOperationException;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
@@ -8,6 +11,8 @@ import io.github.lancesink.spi.VersionProperties;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +120,66 @@ public final class MemoryStore implements LanceTable {
     // Like Lance, an Append rebases over whatever was committed since readVersion.
     return add("Append", properties.isEmpty() ? VersionProperties.Kind.NONE
         : VersionProperties.Kind.PRESENT, properties, all, latest.config());
+  }
+
+  /** Checks the key columns exist; the in-memory store needs no index. */
+  @Override
+  public synchronized void ensureKeyIndex(List<String> keyColumns) {
+    ensureOpen();
+    if (schema == null) {
+      return;
+    }
+    for (String c : keyColumns) {
+      if (schema.getFields().stream().noneMatch(f -> f.getName().equals(c))) {
+        throw fail("ensureKeyIndex", "key column '" + c + "' is not in the table");
+      }
+    }
+  }
+
+  /**
+   * Like Lance's Update: removes the rows of {@code change}'s keys found in {@code readVersion},
+   * adds the staged fragments, one version. Rebases over concurrent Appends and config updates;
+   * any other concurrent operation (compaction, another keyed write) is a conflict.
+   */
+  @Override
+  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> fragments, Map<String, String> properties) {
+    ensureOpen();
+    Version latest = latest("commit");
+    Version read = versions.get(readVersion);
+    if (read == null) {
+      throw fail("commit", "read version " + readVersion + " does not exist");
+    }
+    for (Version v : versions.tailMap(readVersion, false).values()) {
+      if (!v.operation().equals("Append") && !v.operation().equals("UpdateConfig")) {
+        throw new CommitConflictException("In-memory keyed commit on " + uri + " based on"
+            + " version " + readVersion + " conflicts with the concurrent " + v.operation()
+            + " at version " + v.version() + "; nothing was committed", null);
+      }
+    }
+    Set<Long> lookup = new HashSet<>();
+    read.fragments().forEach(f -> lookup.add(f.id()));
+    MemoryKeyedWrites.Removal removal =
+        MemoryKeyedWrites.remove(schema, latest.fragments(), lookup, change);
+    List<Fragment> all = new ArrayList<>(removal.fragments());
+    all.addAll(stagedOf(fragments));
+    long version = add("Update", properties.isEmpty() ? VersionProperties.Kind.NONE
+        : VersionProperties.Kind.PRESENT, properties, all, latest.config());
+    return new KeyedCommit(version, removal.removedRows(), removal.absentDeletes());
+  }
+
+  private List<Fragment> stagedOf(List<StagedFragments> fragments) {
+    List<Fragment> out = new ArrayList<>();
+    for (StagedFragments s : fragments) {
+      if (!(s instanceof Staged st) || !st.storeId().equals(storeId)) {
+        throw new IllegalArgumentException("staged fragments of type " + s.getClass().getName()
+            + " were not written by this in-memory table and cannot be committed to it");
+      }
+      for (long id : st.fragmentIds()) {
+        out.add(staged.get(id));
+      }
+    }
+    return out;
   }
 
   @Override

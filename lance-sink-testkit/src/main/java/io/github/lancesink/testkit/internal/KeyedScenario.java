@@ -1,0 +1,98 @@
+package io.github.lancesink.testkit.internal;
+
+import io.github.lancesink.WriteMode;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A random sequence of keyed batches over a small key universe (so keys are inserted, updated,
+ * deleted and re-inserted) together with the reference model: a plain map id -> val.
+ */
+public final class KeyedScenario {
+  public static final int KEYS = 12;
+
+  /** One batch and the model state after applying it. */
+  public record Step(KeyedRows batch, Map<Long, Long> after) {}
+
+  public final WriteMode mode;
+  public final List<Step> steps = new ArrayList<>();
+
+  public KeyedScenario(long seed, int batches) {
+    Random rnd = new Random(seed);
+    int kind = rnd.nextInt(3);
+    this.mode = switch (kind) {
+      case 0 -> WriteMode.upsert("id");
+      case 1 -> WriteMode.upsert("id").withSequenceColumn("seq");
+      default -> WriteMode.cdc("id");
+    };
+    Map<Long, Long> model = new HashMap<>();
+    long val = 1;
+    long commitVersion = 1;
+    for (int b = 0; b < batches; b++) {
+      int n = 1 + rnd.nextInt(6);
+      KeyedRows batch;
+      if (kind == 0) {
+        batch = KeyedRows.upsert();
+        List<Long> ids = new ArrayList<>();
+        for (long k = 0; k < KEYS; k++) {
+          ids.add(k);
+        }
+        Collections.shuffle(ids, rnd);
+        for (long id : ids.subList(0, n)) {
+          batch.add(Row.of(id, val));
+          model.put(id, val++);
+        }
+      } else if (kind == 1) {
+        batch = KeyedRows.upsert().withSeq();
+        List<Long> seqs = new ArrayList<>();
+        for (long s = 0; s < n; s++) {
+          seqs.add(s);
+        }
+        Collections.shuffle(seqs, rnd);
+        Map<Long, long[]> best = new HashMap<>(); // id -> {seq, val}
+        for (int i = 0; i < n; i++) {
+          long id = rnd.nextInt(KEYS / 2); // few keys: duplicates are common
+          long seq = seqs.get(i);
+          batch.add(new Row(id, "g", val, null, null, seq));
+          long[] prev = best.get(id);
+          if (prev == null || seq > prev[0]) {
+            best.put(id, new long[] {seq, val});
+          }
+          val++;
+        }
+        best.forEach((id, sv) -> model.put(id, sv[1]));
+      } else {
+        batch = KeyedRows.cdc();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          long id = rnd.nextInt(KEYS);
+          long v = commitVersion++;
+          int op = rnd.nextInt(3);
+          if (op == 0) {
+            rows.add(Row.change(id, val, "insert", v));
+            model.put(id, val++);
+          } else if (op == 1) {
+            rows.add(Row.change(id, model.getOrDefault(id, -1L), "update_preimage", v));
+            rows.add(Row.change(id, val, "update_postimage", v));
+            model.put(id, val++);
+          } else {
+            rows.add(Row.change(id, model.getOrDefault(id, -1L), "delete", v));
+            model.remove(id);
+          }
+        }
+        // delivery order does not matter: the commit version decides
+        Collections.shuffle(rows, rnd);
+        if (rnd.nextBoolean()) {
+          batch.chunked(1 + rnd.nextInt(3));
+        }
+        batch.add(rows);
+      }
+      steps.add(new Step(batch, Map.copyOf(model)));
+    }
+  }
+}
