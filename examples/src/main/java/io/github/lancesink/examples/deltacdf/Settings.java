@@ -37,7 +37,7 @@ import java.util.Optional;
  * @param keep whether to keep a temp work directory
  * @since 0.1.0
  */
-public record Settings(
+record Settings(
     Optional<Path> workDir,
     int rounds,
     int seedDocs,
