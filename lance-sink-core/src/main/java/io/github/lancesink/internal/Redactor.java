@@ -28,7 +28,19 @@ public final class Redactor {
           "account_name",
           "azure_storage_account_name",
           "timeout",
-          "connect_timeout");
+          "connect_timeout",
+          // Lance / object_store client tuning: never secret, and masking short values such as
+          // "0" would garble every digit of an error message.
+          "client_max_retries",
+          "client_retry_timeout",
+          "request_timeout",
+          "download_retry_count",
+          "allow_invalid_certificates",
+          "aws_unsigned_payload",
+          "aws_skip_signature",
+          "aws_checksum_algorithm",
+          "aws_imdsv1_fallback",
+          "user_agent");
 
   private Redactor() {}
 

@@ -21,7 +21,28 @@ final class LanceErrors {
     return m.contains("conflict") || m.contains("incompatible") || m.contains("retryable commit");
   }
 
+  /**
+   * Errors that no retry can fix: bad credentials, missing permissions or bucket, or a store
+   * that lacks a feature Lance needs (501, e.g. no conditional PUT). Object-store errors all
+   * arrive as "Generic S3 error", so these are checked first.
+   */
+  static boolean isPermanent(Throwable e) {
+    String m = text(e);
+    return m.contains("403 forbidden")
+        || m.contains("401 unauthorized")
+        || m.contains("501 not implemented")
+        || m.contains("accessdenied")
+        || m.contains("invalidaccesskeyid")
+        || m.contains("signaturedoesnotmatch")
+        || m.contains("nosuchbucket")
+        || m.contains("authorizationpermissionmismatch")
+        || m.contains("authenticationfailed");
+  }
+
   static boolean isTransient(Throwable e) {
+    if (isPermanent(e)) {
+      return false;
+    }
     String m = text(e);
     return m.contains("timed out")
         || m.contains("timeout")

@@ -101,10 +101,13 @@ final class NativeKeyedWrites {
     return fragments.stream().filter(f -> !covered.contains(f.getId())).count();
   }
 
-  /** Builds and commits the Update; {@code latest} is the table's open dataset. */
+  /**
+   * Builds and commits the Update; {@code latest} is the table's open dataset and {@code
+   * commits} makes the table's commit builder (see {@code NativeLanceTable.commitBuilder}).
+   */
   static KeyedCommit commit(Dataset latest, long readVersion, KeyedChange change,
       List<FragmentMetadata> added, Map<String, String> properties,
-      Map<String, String> storageOptions) {
+      java.util.function.Function<Dataset, CommitBuilder> commits) {
     List<FragmentMetadata> updated = new ArrayList<>();
     List<Long> removed = new ArrayList<>();
     long removedRows = 0;
@@ -138,7 +141,7 @@ final class NativeKeyedWrites {
                 .build())
             .transactionProperties(properties)
             .build()) {
-      Dataset committed = new CommitBuilder(latest).writeParams(storageOptions).execute(txn);
+      Dataset committed = commits.apply(latest).execute(txn);
       long version = committed.version();
       committed.close();
       long end = System.nanoTime();

@@ -46,6 +46,8 @@ public final class NativeLanceTable implements LanceTable {
   private final String displayUri;
   private final Map<String, String> storageOptions;
   private final BufferAllocator allocator;
+  /** Storage options for commits on object stores, or null for local paths (see below). */
+  private final Map<String, String> commitOptions;
   private Dataset dataset; // null until opened or created
   private boolean closed;
 
@@ -54,6 +56,36 @@ public final class NativeLanceTable implements LanceTable {
     this.displayUri = Redactor.uri(uri);
     this.storageOptions = Map.copyOf(storageOptions);
     this.allocator = new RootAllocator(Long.MAX_VALUE);
+    this.commitOptions = commitOptions(uri, this.storageOptions);
+  }
+
+  /**
+   * On an object store the HTTP client retries a failed upload by itself. For the manifest PUT
+   * of a commit that is unsafe: when the first PUT landed but its response was lost, the retry
+   * (sent with If-None-Match) gets 412, Lance takes its own manifest for a concurrent commit,
+   * rebases the Append and commits the same fragments again, i.e. a duplicate (reproduced
+   * against S3Proxy). So commits run with client retries off: a lost response surfaces as an
+   * error, the sink treats it as "state unknown" and reconciles through the ledger instead.
+   * A user-set {@code client_max_retries} does not apply to commits for the same reason.
+   */
+  private static Map<String, String> commitOptions(String uri, Map<String, String> options) {
+    int scheme = uri.indexOf("://");
+    if (scheme <= 1 || uri.startsWith("file://")) {
+      return null;
+    }
+    Map<String, String> o = new java.util.HashMap<>(options);
+    o.put("client_max_retries", "0");
+    return Map.copyOf(o);
+  }
+
+  /**
+   * The builder for data commits (Append, keyed Update): on object stores it commits by URI
+   * with {@link #commitOptions}, so the manifest upload is never retried by the HTTP client.
+   */
+  CommitBuilder commitBuilder(Dataset ds) {
+    return commitOptions == null
+        ? new CommitBuilder(ds).writeParams(storageOptions)
+        : new CommitBuilder(uri, allocator).writeParams(commitOptions);
   }
 
   public String uri() {
@@ -236,7 +268,7 @@ public final class NativeLanceTable implements LanceTable {
             .operation(Append.builder().fragments(fragments).build())
             .transactionProperties(properties)
             .build()) {
-      Dataset committed = new CommitBuilder(ds).writeParams(storageOptions).execute(txn);
+      Dataset committed = commitBuilder(ds).execute(txn);
       long version = committed.version();
       committed.close();
       return version;
@@ -268,7 +300,7 @@ public final class NativeLanceTable implements LanceTable {
     List<FragmentMetadata> fragments = lanceFragments(staged);
     try {
       return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
-          storageOptions);
+          this::commitBuilder);
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
@@ -313,6 +345,10 @@ public final class NativeLanceTable implements LanceTable {
             : VersionProperties.present(version, props.get());
       }
     } catch (Exception e) {
+      if (!(e instanceof RuntimeException) || LanceErrors.isTransient(e)) {
+        // An I/O failure says nothing about the version: never report it as "not ours".
+        throw classifyRead("readTransaction", e);
+      }
       // Lance 7.0.0 throws for Rewrite (compaction) transactions; never one of ours.
       return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
     } finally {
