@@ -113,9 +113,11 @@ public final class DeltaCdfToLance {
         .writerId(WRITER_ID)
         .writeMode(WRITE_MODE)
         .vectorColumn(VECTOR_COLUMN, DIMENSION)
+        // CHANGE: tune both per trigger interval (see the README's policy section); the
+        // defaults retry transient failures and keep the dataset compacted and indexed
         .retryPolicy(RetryPolicy.defaults())
         .optimizePolicy(OptimizePolicy.defaults())
-        .listener(progress)
+        .listener(progress) // batches, freshness lag and maintenance for the progress line
         .build();
   }
 
