@@ -177,6 +177,13 @@ public final class LanceSinkBuilder {
           "the vector column '" + vectorColumn + "' cannot also be a key column");
     }
     optimizePolicy.validateAgainstLookback(lookback);
+    int subVectors = optimizePolicy.indexSubVectors();
+    if (optimizePolicy.enabled() && subVectors > 0 && vectorDimension > 0
+        && vectorDimension % subVectors != 0) {
+      throw new IllegalStateException("OptimizePolicy.indexSubVectors=" + subVectors
+          + " does not divide the vector dimension " + vectorDimension + " of '" + vectorColumn
+          + "'; choose a divisor or leave it 0 to derive it");
+    }
     LanceSinkConfig config =
         new LanceSinkConfig(
             tableUri != null ? tableUri : table.displayUri(),

@@ -24,8 +24,8 @@ class MicrometerSinkMetricsTest {
     bus.publish(new SinkEvent.BatchCommitted("w", t, 2, 6, 50, 2, Duration.ofMillis(3),
         Duration.ofMillis(2)));
     bus.publish(new SinkEvent.DuplicateSkipped("w", t, 2, 2, OptionalLong.of(6)));
-    bus.publish(new SinkEvent.TableStatsObserved("w", t, 6, 12, 150, 0, 150, 0));
-    bus.publish(new SinkEvent.TableStatsObserved("w", t, 7, 3, 150, 0, 0, 1));
+    bus.publish(new SinkEvent.TableStatsObserved("w", t, 6, 6, 12, 150, 0, 150, 0));
+    bus.publish(new SinkEvent.TableStatsObserved("w", t, 7, 7, 3, 150, 0, 0, 1));
     assertThat(registry.get("lancesink.batches").tag("outcome", "committed").counter().count())
         .isEqualTo(2);
     assertThat(registry.get("lancesink.rows").counter().count()).isEqualTo(150);

@@ -20,10 +20,12 @@ public final class BenchMain {
     Map<String, Bench> benches = new LinkedHashMap<>();
     benches.put("append", AppendBench::run);
     benches.put("ledger", LedgerBench::run);
+    benches.put("optimize", OptimizeBench::run); // long: only when named, never part of "all"
     benches.put("keyed", KeyedBench::run);
     String which = args.length == 0 ? "all" : args[0];
     for (var e : benches.entrySet()) {
-      if (which.equals("all") || Arrays.asList(which.split(",")).contains(e.getKey())) {
+      boolean named = Arrays.asList(which.split(",")).contains(e.getKey());
+      if (named || (which.equals("all") && !e.getKey().equals("optimize"))) {
         System.out.println("== benchmark: " + e.getKey());
         e.getValue().run();
       }

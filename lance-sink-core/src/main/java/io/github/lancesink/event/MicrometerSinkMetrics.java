@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Meters (all tagged {@code writer}): counters {@code lancesink.batches} (tag {@code
  * outcome}), {@code lancesink.rows}, {@code lancesink.retries}, {@code lancesink.failures};
  * timers {@code lancesink.write}, {@code lancesink.commit}, {@code lancesink.maintenance} (tags
- * {@code action}, {@code result}); gauges {@code lancesink.table.version}, {@code .fragments}, {@code .rows},
- * {@code .deleted.rows}, {@code .unindexed.rows}, {@code .index.deltas}.
+ * {@code action}, {@code result}); counter {@code lancesink.maintenance.deferred} (tags {@code
+ * action}, {@code reason}: budget, version_bound, failed); gauges {@code
+ * lancesink.maintenance.last.duration.ms}, {@code lancesink.maintenance.last.succeeded} (1/0),
+ * {@code lancesink.table.version}, {@code .versions}, {@code .fragments}, {@code .rows}, {@code
+ * .deleted.rows}, {@code .unindexed.rows}, {@code .index.deltas}.
  *
  * @since 0.1.0
  */
@@ -62,8 +65,16 @@ public final class MicrometerSinkMetrics {
     } else if (e instanceof SinkEvent.MaintenanceRan m) {
       Timer.builder("lancesink.maintenance").tags(tags).tag("action", m.action())
           .tag("result", m.succeeded() ? "ok" : "failed").register(registry).record(m.took());
+      gauge("lancesink.maintenance.last.duration.ms", m.took().toMillis());
+      gauge("lancesink.maintenance.last.succeeded", m.succeeded() ? 1 : 0);
+    } else if (e instanceof SinkEvent.MaintenanceDeferred d) {
+      Counter.builder("lancesink.maintenance.deferred").tags(tags).tag("action", d.action())
+          .tag("reason", d.reason().startsWith("failed") ? "failed"
+              : d.reason().contains("budget") ? "budget" : "version_bound")
+          .register(registry).increment();
     } else if (e instanceof SinkEvent.TableStatsObserved t) {
       gauge("lancesink.table.version", t.version());
+      gauge("lancesink.table.versions", t.versions());
       gauge("lancesink.table.fragments", t.fragments());
       gauge("lancesink.table.rows", t.rows());
       gauge("lancesink.table.deleted.rows", t.deletedRows());

@@ -97,15 +97,48 @@ public sealed interface SinkEvent {
   /**
    * The table's shape after a commit or maintenance: fragments, versions, rows, unindexed rows
    * and delta-index count. Unknown values are -1.
+   *
+   * @param versions how many versions are still readable (after cleanup)
    */
   record TableStatsObserved(
       String writerId,
       Instant at,
       long version,
+      long versions,
       long fragments,
       long rows,
       long deletedRows,
       long unindexedRows,
       long indexDeltas)
+      implements SinkEvent {}
+
+  /**
+   * A data commit made maintenance due. {@code triggers} say why (e.g. {@code every-commits},
+   * {@code fragments}); {@code actions} are the intents handed to the runner, in order.
+   */
+  record MaintenancePlanned(
+      String writerId,
+      Instant at,
+      long batchId,
+      long version,
+      java.util.List<String> triggers,
+      java.util.List<String> actions)
+      implements SinkEvent {
+    public MaintenancePlanned {
+      triggers = java.util.List.copyOf(triggers);
+      actions = java.util.List.copyOf(actions);
+    }
+  }
+
+  /**
+   * A due action did not run now: the inline budget was spent, the run reached its version
+   * bound, or the action failed and waits for its retry time ({@code retryAt}, when known).
+   */
+  record MaintenanceDeferred(
+      String writerId,
+      Instant at,
+      String action,
+      String reason,
+      java.util.Optional<Instant> retryAt)
       implements SinkEvent {}
 }

@@ -8,6 +8,9 @@ import io.github.lancesink.LedgerException;
 import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.internal.maintenance.MaintenanceExecutor;
+import io.github.lancesink.internal.maintenance.MaintenancePlanner;
+import io.github.lancesink.internal.maintenance.MaintenanceRunner;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.VersionProperties;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -34,6 +38,7 @@ public final class SinkProtocol implements AutoCloseable {
   private final Ledger ledger;
   private final EventBus events;
   private final CommitRetry retry;
+  private final MaintenanceExecutor maintenance;
   private final CommitPlan plan;
   private boolean registered;
 
@@ -43,6 +48,13 @@ public final class SinkProtocol implements AutoCloseable {
     this.ledger = ledger;
     this.events = events;
     this.retry = new CommitRetry(config, events);
+    MaintenancePlanner planner = new MaintenancePlanner(config.optimizePolicy(),
+        config.vectorColumn(), config.vectorDimension(), Set.copyOf(config.writeMode().keys()),
+        config.clock().instant());
+    this.maintenance = new MaintenanceExecutor(config.optimizePolicy(), planner,
+        new MaintenanceRunner(config.writerId(), config.optimizePolicy(), table, planner, events,
+            config.clock()),
+        config.writerId());
     this.plan = CommitPlan.of(config.writeMode());
   }
 
@@ -82,11 +94,11 @@ public final class SinkProtocol implements AutoCloseable {
     }
     register();
     plan.prepare(table);
-    return commit(batchId, lineage, staged, writeDuration);
+    return commit(batchId, lineage, staged, writeDuration, source.commitProperties());
   }
 
-  private BatchResult commit(
-      long batchId, String lineage, BatchSource.Staged staged, Duration writeDuration) {
+  private BatchResult commit(long batchId, String lineage, BatchSource.Staged staged,
+      Duration writeDuration, Map<String, String> sourceProperties) {
     Instant commitStart = config.clock().instant();
     String attemptId = UUID.randomUUID().toString();
     Marker marker =
@@ -111,7 +123,8 @@ public final class SinkProtocol implements AutoCloseable {
         return skip.get();
       }
       try {
-        CommitPlan.Outcome done = plan.commit(table, readVersion, staged, marker.toProperties());
+        CommitPlan.Outcome done = plan.commit(table, readVersion, staged,
+            withSource(marker.toProperties(), sourceProperties));
         long version = done.version();
         OptionalLong other = concurrentDuplicate(marker, readVersion, version);
         if (other.isPresent()) {
@@ -134,6 +147,23 @@ public final class SinkProtocol implements AutoCloseable {
         attempts.retryable(e);
       }
     }
+  }
+
+  /** The marker's properties plus the source's, namespaced so they can never overwrite it. */
+  private static Map<String, String> withSource(
+      Map<String, String> marker, Map<String, String> source) {
+    if (source.isEmpty()) {
+      return marker;
+    }
+    Map<String, String> all = new java.util.HashMap<>(marker);
+    source.forEach((k, v) -> {
+      if (k == null || k.isBlank() || v == null) {
+        throw Errors.config("Source commit property '" + k + "' must have a non-blank key and a"
+            + " non-null value");
+      }
+      all.put(BatchSource.SOURCE_PROPERTY_PREFIX + k, v);
+    });
+    return all;
   }
 
   /** After an unknown outcome: the entry of this attempt's marker if it is in the table. */
@@ -285,6 +315,9 @@ public final class SinkProtocol implements AutoCloseable {
     events.publish(new SinkEvent.BatchCommitted(config.writerId(), config.clock().instant(),
         marker.batchId(), version, marker.rows(), attempts.count(), writeDuration,
         commitDuration));
+    // Post-commit hook: the policy decides whether maintenance is due, the executor runs it.
+    // It never throws and never replays or fails this batch.
+    maintenance.afterCommit(marker.batchId(), version);
     return new BatchResult(marker.batchId(), BatchResult.Outcome.COMMITTED,
         OptionalLong.of(version), marker.rows(), done.deletedRows(), done.absentDeletes(),
         attempts.count(), writeDuration,
@@ -293,6 +326,6 @@ public final class SinkProtocol implements AutoCloseable {
 
   @Override
   public void close() {
-    // maintenance executors are stopped here once they exist
+    maintenance.close();
   }
 }

@@ -1,46 +1,236 @@
 package io.github.lancesink.policy;
 
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * When and how the sink keeps the table fast: compaction, vector index upkeep and version
- * cleanup. Immutable.
+ * When and how the sink keeps the table fast: compaction, vector index build and refresh, scalar
+ * key indices and version cleanup. Immutable.
+ *
+ * <p><b>When</b> (triggers, checked after every committed batch; any one starts a run): every
+ * {@linkplain #everyCommits() N data commits}, every {@linkplain #interval() T of wall time},
+ * more than {@linkplain #maxFragments() F fragments}, more than {@linkplain #maxUnindexedRows() U
+ * unindexed rows}, a {@linkplain #maxDeletedRatio() deleted-row ratio} above D, or the table
+ * reaching the {@linkplain #indexMinRows() index threshold} for the first time.
+ *
+ * <p><b>What</b> a run does, in order, each only when the table needs it: compact small
+ * fragments towards {@link #targetRowsPerFragment()}; build the vector index (or retrain it once
+ * the rows added since training exceed {@link #retrainDrift()} of the rows it was trained on);
+ * fold unindexed rows into every index, merging delta segments once there are more than {@link
+ * #maxIndexDeltas()}; create missing {@linkplain #scalarIndexColumns() scalar key indices}; and
+ * remove versions older than the newest {@link #retainVersions()}.
+ *
+ * <p><b>Safety.</b> A run never adds more than {@link #maxVersionsPerCommit()} versions, so the
+ * dedup ledger's walk back from the latest version always reaches the last data marker. Cleanup
+ * never keeps fewer versions than the ledger lookback ({@link #validateAgainstLookback}). A failed
+ * action never fails a batch; it is retried after {@link #retryBackoff()} (doubling per failure).
+ *
+ * <pre>{@code
+ * OptimizePolicy p = OptimizePolicy.defaults().toBuilder()
+ *     .everyCommits(5)
+ *     .indexMinRows(50_000)
+ *     .build();
+ * }</pre>
  *
  * @since 0.1.0
  */
 public final class OptimizePolicy implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  /** Default number of versions kept by cleanup; never below the ledger lookback. */
+  /** Background: maintenance never adds latency to a batch. */
+  public static final MaintenanceMode DEFAULT_MODE = MaintenanceMode.BACKGROUND;
+  /** Inline: no new action starts after 30 s. Background: close() waits this long. */
+  public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
+  /** Every 10 data commits (10 minutes at a 1-minute trigger). */
+  public static final int DEFAULT_EVERY_COMMITS = 10;
+  /** At least every 10 minutes of wall time (checked at commits). */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
+  /** Commit latency grows with fragment count; 64 keeps manifests small. */
+  public static final int DEFAULT_MAX_FRAGMENTS = 64;
+  /** Flat-scanned rows beyond the index; 100k 128-d rows scan in a few ms per query. */
+  public static final long DEFAULT_MAX_UNINDEXED_ROWS = 100_000;
+  /** Deleted rows still read and filtered; compact once they are 10 %. */
+  public static final double DEFAULT_MAX_DELETED_RATIO = 0.10;
+  /** Lance's own default target fragment size. */
+  public static final long DEFAULT_TARGET_ROWS_PER_FRAGMENT = 1_048_576;
+  /** Below 100k rows a flat scan is fast enough and IVF training has too few samples. */
+  public static final long DEFAULT_INDEX_MIN_ROWS = 100_000;
+  /** Each delta segment is searched separately; merge once there are more than 4. */
+  public static final int DEFAULT_MAX_INDEX_DELTAS = 4;
+  /** Retrain (re-derived parameters) once the table has doubled since training. */
+  public static final double DEFAULT_RETRAIN_DRIFT = 1.0;
+  /** Twice the default ledger lookback (1,000). */
   public static final int DEFAULT_RETAIN_VERSIONS = 2_000;
+  /** Compaction (2) + index (1) + refresh (1) + scalar indices, with headroom. */
+  public static final int DEFAULT_MAX_VERSIONS_PER_COMMIT = 8;
+  /** First retry of a failed action after 1 minute, doubling up to 32 minutes. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMinutes(1);
 
-  private static final OptimizePolicy NEVER = new OptimizePolicy(false, Integer.MAX_VALUE);
-  private static final OptimizePolicy DEFAULTS = new OptimizePolicy(true, DEFAULT_RETAIN_VERSIONS);
+  private static final OptimizePolicy DEFAULTS = new Builder().build();
+  private static final OptimizePolicy NEVER = new OptimizePolicy(new Builder(), false);
 
   private final boolean enabled;
+  private final MaintenanceMode mode;
+  private final Duration budget;
+  private final int everyCommits;
+  private final Duration interval;
+  private final int maxFragments;
+  private final long maxUnindexedRows;
+  private final double maxDeletedRatio;
+  private final long targetRowsPerFragment;
+  private final long indexMinRows;
+  private final VectorIndexType indexType;
+  private final int indexPartitions;
+  private final int indexSubVectors;
+  private final DistanceMetric metric;
+  private final int maxIndexDeltas;
+  private final double retrainDrift;
+  private final Set<String> scalarIndexColumns;
   private final int retainVersions;
+  private final int maxVersionsPerCommit;
+  private final Duration retryBackoff;
 
-  private OptimizePolicy(boolean enabled, int retainVersions) {
+  private OptimizePolicy(Builder b, boolean enabled) {
     this.enabled = enabled;
-    this.retainVersions = retainVersions;
+    this.mode = b.mode;
+    this.budget = b.budget;
+    this.everyCommits = b.everyCommits;
+    this.interval = b.interval;
+    this.maxFragments = b.maxFragments;
+    this.maxUnindexedRows = b.maxUnindexedRows;
+    this.maxDeletedRatio = b.maxDeletedRatio;
+    this.targetRowsPerFragment = b.targetRowsPerFragment;
+    this.indexMinRows = b.indexMinRows;
+    this.indexType = b.indexType;
+    this.indexPartitions = b.indexPartitions;
+    this.indexSubVectors = b.indexSubVectors;
+    this.metric = b.metric;
+    this.maxIndexDeltas = b.maxIndexDeltas;
+    this.retrainDrift = b.retrainDrift;
+    this.scalarIndexColumns = Set.copyOf(b.scalarIndexColumns);
+    this.retainVersions = b.retainVersions;
+    this.maxVersionsPerCommit = b.maxVersionsPerCommit;
+    this.retryBackoff = b.retryBackoff;
   }
 
+  /** The recommended policy (see the {@code DEFAULT_*} constants for each value and why). */
   public static OptimizePolicy defaults() {
     return DEFAULTS;
   }
 
-  /** No maintenance at all. */
+  /** No maintenance at all: fragments, versions and unindexed rows grow without bound. */
   public static OptimizePolicy never() {
     return NEVER;
   }
 
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this policy's values (an enabled policy even when this is never()). */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** False only for {@link #never()}. */
   public boolean enabled() {
     return enabled;
   }
 
-  /** Versions kept by cleanup. */
+  public MaintenanceMode mode() {
+    return mode;
+  }
+
+  /** Inline: no action starts after this much time. Background: how long close() waits. */
+  public Duration budget() {
+    return budget;
+  }
+
+  /** Run every this many data commits; 0 = off. */
+  public int everyCommits() {
+    return everyCommits;
+  }
+
+  /** Run when this much time passed since the last run; zero = off. */
+  public Duration interval() {
+    return interval;
+  }
+
+  /** Run when the table has more fragments than this; 0 = off. */
+  public int maxFragments() {
+    return maxFragments;
+  }
+
+  /** Run when more rows than this are outside the vector index; 0 = off. */
+  public long maxUnindexedRows() {
+    return maxUnindexedRows;
+  }
+
+  /** Run (and compact) when deleted rows exceed this fraction of all rows; 0 = off. */
+  public double maxDeletedRatio() {
+    return maxDeletedRatio;
+  }
+
+  /** Compaction merges small fragments into fragments of about this many rows. */
+  public long targetRowsPerFragment() {
+    return targetRowsPerFragment;
+  }
+
+  /** The vector index is built once the table has this many rows; 0 = never build it. */
+  public long indexMinRows() {
+    return indexMinRows;
+  }
+
+  public VectorIndexType indexType() {
+    return indexType;
+  }
+
+  /** IVF partitions; 0 = derived from the row count at build time. */
+  public int indexPartitions() {
+    return indexPartitions;
+  }
+
+  /** PQ sub-vectors; 0 = derived from the dimension. */
+  public int indexSubVectors() {
+    return indexSubVectors;
+  }
+
+  public DistanceMetric metric() {
+    return metric;
+  }
+
+  /** Delta index segments allowed before they are merged. */
+  public int maxIndexDeltas() {
+    return maxIndexDeltas;
+  }
+
+  /** Retrain when rows added since training exceed this fraction of trained rows; 0 = never. */
+  public double retrainDrift() {
+    return retrainDrift;
+  }
+
+  /** Columns that get a BTREE index (the write mode's key columns are always added). */
+  public Set<String> scalarIndexColumns() {
+    return scalarIndexColumns;
+  }
+
+  /** Cleanup keeps this many newest versions; never fewer than the ledger lookback. */
   public int retainVersions() {
     return retainVersions;
+  }
+
+  /** The most versions one maintenance run may add. */
+  public int maxVersionsPerCommit() {
+    return maxVersionsPerCommit;
+  }
+
+  /** Wait before retrying a failed action; doubles per consecutive failure, up to 32x. */
+  public Duration retryBackoff() {
+    return retryBackoff;
   }
 
   /**
@@ -54,12 +244,252 @@ public final class OptimizePolicy implements Serializable {
       throw new IllegalStateException(
           "OptimizePolicy keeps " + retainVersions + " versions but the ledger lookback is "
               + lookback + "; cleanup would delete dedup markers the ledger must find. Keep"
-              + " retainVersions >= lookback.");
+              + " retainVersions >= lookback (raise retainVersions or lower the lookback).");
     }
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof OptimizePolicy p && toString().equals(p.toString());
+  }
+
+  @Override
+  public int hashCode() {
+    return toString().hashCode();
+  }
+
+  @Override
   public String toString() {
-    return enabled ? "OptimizePolicy{retainVersions=" + retainVersions + "}" : "OptimizePolicy.never()";
+    if (!enabled) {
+      return "OptimizePolicy.never()";
+    }
+    return "OptimizePolicy{mode=" + mode + ", budget=" + budget + ", everyCommits=" + everyCommits
+        + ", interval=" + interval + ", maxFragments=" + maxFragments + ", maxUnindexedRows="
+        + maxUnindexedRows + ", maxDeletedRatio=" + maxDeletedRatio + ", targetRowsPerFragment="
+        + targetRowsPerFragment + ", indexMinRows=" + indexMinRows + ", indexType=" + indexType
+        + ", indexPartitions=" + indexPartitions + ", indexSubVectors=" + indexSubVectors
+        + ", metric=" + metric + ", maxIndexDeltas=" + maxIndexDeltas + ", retrainDrift="
+        + retrainDrift + ", scalarIndexColumns=" + new TreeSet<>(scalarIndexColumns)
+        + ", retainVersions=" + retainVersions + ", maxVersionsPerCommit=" + maxVersionsPerCommit
+        + ", retryBackoff=" + retryBackoff + "}";
+  }
+
+  /**
+   * Builds an {@link OptimizePolicy}. Setters reject bad values with {@link
+   * IllegalArgumentException}; {@link #build()} rejects conflicts with {@link
+   * IllegalStateException}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private MaintenanceMode mode = DEFAULT_MODE;
+    private Duration budget = DEFAULT_BUDGET;
+    private int everyCommits = DEFAULT_EVERY_COMMITS;
+    private Duration interval = DEFAULT_INTERVAL;
+    private int maxFragments = DEFAULT_MAX_FRAGMENTS;
+    private long maxUnindexedRows = DEFAULT_MAX_UNINDEXED_ROWS;
+    private double maxDeletedRatio = DEFAULT_MAX_DELETED_RATIO;
+    private long targetRowsPerFragment = DEFAULT_TARGET_ROWS_PER_FRAGMENT;
+    private long indexMinRows = DEFAULT_INDEX_MIN_ROWS;
+    private VectorIndexType indexType = VectorIndexType.AUTO;
+    private int indexPartitions;
+    private int indexSubVectors;
+    private DistanceMetric metric = DistanceMetric.L2;
+    private int maxIndexDeltas = DEFAULT_MAX_INDEX_DELTAS;
+    private double retrainDrift = DEFAULT_RETRAIN_DRIFT;
+    private Set<String> scalarIndexColumns = Set.of();
+    private int retainVersions = DEFAULT_RETAIN_VERSIONS;
+    private int maxVersionsPerCommit = DEFAULT_MAX_VERSIONS_PER_COMMIT;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+
+    private Builder() {}
+
+    private Builder(OptimizePolicy p) {
+      mode = p.mode;
+      budget = p.budget;
+      everyCommits = p.everyCommits;
+      interval = p.interval;
+      maxFragments = p.maxFragments;
+      maxUnindexedRows = p.maxUnindexedRows;
+      maxDeletedRatio = p.maxDeletedRatio;
+      targetRowsPerFragment = p.targetRowsPerFragment;
+      indexMinRows = p.indexMinRows;
+      indexType = p.indexType;
+      indexPartitions = p.indexPartitions;
+      indexSubVectors = p.indexSubVectors;
+      metric = p.metric;
+      maxIndexDeltas = p.maxIndexDeltas;
+      retrainDrift = p.retrainDrift;
+      scalarIndexColumns = p.scalarIndexColumns;
+      retainVersions = p.retainVersions;
+      maxVersionsPerCommit = p.maxVersionsPerCommit;
+      retryBackoff = p.retryBackoff;
+    }
+
+    public Builder mode(MaintenanceMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Within [1 ms, 1 day]. */
+    public Builder budget(Duration budget) {
+      this.budget = duration("budget", budget, Duration.ofMillis(1), false);
+      return this;
+    }
+
+    /** Within [0, 1000000]; 0 turns the trigger off. */
+    public Builder everyCommits(int commits) {
+      this.everyCommits = (int) range("everyCommits", commits, 0, 1_000_000);
+      return this;
+    }
+
+    /** Within [0, 1 day]; zero turns the trigger off. */
+    public Builder interval(Duration interval) {
+      this.interval = duration("interval", interval, Duration.ZERO, true);
+      return this;
+    }
+
+    /** Within [0, 1000000]; 0 turns the trigger off. */
+    public Builder maxFragments(int fragments) {
+      this.maxFragments = (int) range("maxFragments", fragments, 0, 1_000_000);
+      return this;
+    }
+
+    /** Within [0, 10^12]; 0 turns the trigger off. */
+    public Builder maxUnindexedRows(long rows) {
+      this.maxUnindexedRows = range("maxUnindexedRows", rows, 0, 1_000_000_000_000L);
+      return this;
+    }
+
+    /** Within [0, 1); 0 turns the trigger off. */
+    public Builder maxDeletedRatio(double ratio) {
+      if (!(ratio >= 0 && ratio < 1)) {
+        throw new IllegalArgumentException("maxDeletedRatio must be within [0, 1), was " + ratio);
+      }
+      this.maxDeletedRatio = ratio;
+      return this;
+    }
+
+    /** Within [1024, 10^9]. */
+    public Builder targetRowsPerFragment(long rows) {
+      this.targetRowsPerFragment = range("targetRowsPerFragment", rows, 1024, 1_000_000_000L);
+      return this;
+    }
+
+    /** Within [0, 10^12]; 0 never builds a vector index. Below 256 is refused (IVF training). */
+    public Builder indexMinRows(long rows) {
+      if (rows != 0) {
+        range("indexMinRows", rows, 256, 1_000_000_000_000L);
+      }
+      this.indexMinRows = rows;
+      return this;
+    }
+
+    public Builder indexType(VectorIndexType type) {
+      this.indexType = Objects.requireNonNull(type, "indexType");
+      return this;
+    }
+
+    /** Within [0, 65536]; 0 derives it from the row count (one per 4,096 rows). */
+    public Builder indexPartitions(int partitions) {
+      this.indexPartitions = (int) range("indexPartitions", partitions, 0, 65_536);
+      return this;
+    }
+
+    /** Within [0, 4096]; 0 derives it from the dimension (dimension / 8). */
+    public Builder indexSubVectors(int subVectors) {
+      this.indexSubVectors = (int) range("indexSubVectors", subVectors, 0, 4096);
+      return this;
+    }
+
+    public Builder metric(DistanceMetric metric) {
+      this.metric = Objects.requireNonNull(metric, "metric");
+      return this;
+    }
+
+    /** Within [0, 1000]; 0 merges every refresh into the main segment. */
+    public Builder maxIndexDeltas(int deltas) {
+      this.maxIndexDeltas = (int) range("maxIndexDeltas", deltas, 0, 1000);
+      return this;
+    }
+
+    /** Within [0, 100]; 0 never retrains. */
+    public Builder retrainDrift(double drift) {
+      if (!(drift >= 0 && drift <= 100)) {
+        throw new IllegalArgumentException("retrainDrift must be within [0, 100], was " + drift);
+      }
+      this.retrainDrift = drift;
+      return this;
+    }
+
+    /** Non-blank column names that get a BTREE index. */
+    public Builder scalarIndexColumns(Set<String> columns) {
+      if (columns == null || columns.stream().anyMatch(c -> c == null || c.isBlank())) {
+        throw new IllegalArgumentException(
+            "scalarIndexColumns must be a set of non-blank column names, was " + columns);
+      }
+      this.scalarIndexColumns = Set.copyOf(columns);
+      return this;
+    }
+
+    /** Within [1, 10^8]; must also be at least the sink's ledger lookback. */
+    public Builder retainVersions(int versions) {
+      this.retainVersions = (int) range("retainVersions", versions, 1, 100_000_000);
+      return this;
+    }
+
+    /** Within [1, 100]. */
+    public Builder maxVersionsPerCommit(int versions) {
+      this.maxVersionsPerCommit = (int) range("maxVersionsPerCommit", versions, 1, 100);
+      return this;
+    }
+
+    /** Within [0, 1 day]. */
+    public Builder retryBackoff(Duration backoff) {
+      this.retryBackoff = duration("retryBackoff", backoff, Duration.ZERO, true);
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when no trigger is on, or explicit index parameters do not
+     *     fit the index type or the row threshold
+     */
+    public OptimizePolicy build() {
+      if (everyCommits == 0 && interval.isZero() && maxFragments == 0 && maxUnindexedRows == 0
+          && maxDeletedRatio == 0 && indexMinRows == 0) {
+        throw new IllegalStateException(
+            "OptimizePolicy has every trigger off, so maintenance would never run; use"
+                + " OptimizePolicy.never() to say so, or turn on a trigger");
+      }
+      if (indexSubVectors > 0
+          && (indexType == VectorIndexType.IVF_HNSW_SQ || indexType == VectorIndexType.IVF_FLAT)) {
+        throw new IllegalStateException(
+            "indexSubVectors=" + indexSubVectors + " applies to product quantization only, but"
+                + " indexType is " + indexType + "; use IVF_PQ or AUTO, or leave it 0");
+      }
+      if (indexPartitions > 0 && indexMinRows > 0 && indexMinRows < indexPartitions) {
+        throw new IllegalStateException(
+            "indexPartitions=" + indexPartitions + " needs at least that many rows to train, but"
+                + " indexMinRows is " + indexMinRows + "; raise indexMinRows");
+      }
+      return new OptimizePolicy(this, true);
+    }
+
+    private static long range(String name, long value, long min, long max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be within [" + min + ", " + max + "], was " + value);
+      }
+      return value;
+    }
+
+    private static Duration duration(String name, Duration d, Duration min, boolean zeroOk) {
+      if (d == null || d.compareTo(min) < 0 || d.compareTo(Duration.ofDays(1)) > 0
+          || (!zeroOk && d.isZero())) {
+        throw new IllegalArgumentException(
+            name + " must be within [" + min + ", PT24H], was " + d);
+      }
+      return d;
+    }
   }
 }

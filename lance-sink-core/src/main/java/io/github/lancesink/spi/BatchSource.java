@@ -37,6 +37,19 @@ public interface BatchSource {
   Staged stage(LanceTable table, long batchId);
 
   /**
+   * Extra transaction properties committed with this batch, in the same atomic commit as its
+   * data and marker, for example which source files the batch was read from. Keys are stored
+   * under the {@value #SOURCE_PROPERTY_PREFIX} prefix (added by the sink); they must be
+   * non-blank and values short. The default has none.
+   */
+  default java.util.Map<String, String> commitProperties() {
+    return java.util.Map.of();
+  }
+
+  /** The prefix under which {@link #commitProperties()} are stored in the Lance commit. */
+  String SOURCE_PROPERTY_PREFIX = "lancesink.source.";
+
+  /**
    * Fragments staged for one batch, the number of rows the batch delivered, and, for keyed
    * write modes, the stored rows the commit must remove.
    *

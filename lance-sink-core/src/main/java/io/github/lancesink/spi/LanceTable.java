@@ -125,6 +125,57 @@ public interface LanceTable extends AutoCloseable {
   /** A snapshot of the table's shape at the latest version. */
   TableStats stats();
 
+  // ---- maintenance (added for the optimize policy; defaults keep older ports compiling) ----
+
+  /**
+   * Compacts small fragments into fragments of about {@code targetRowsPerFragment} rows and
+   * rewrites fragments whose deleted fraction exceeds {@code deletedRatio}. Creates at most two
+   * versions (Lance reserves fragment ids, then rewrites); a no-op when nothing qualifies.
+   *
+   * @throws io.github.lancesink.CommitConflictException when a concurrent commit conflicted
+   */
+  default void compact(long targetRowsPerFragment, double deletedRatio) {
+    throw new UnsupportedOperationException(
+        "compact is not supported by " + getClass().getName() + "; use OptimizePolicy.never()"
+            + " with this port, or NativeLanceTable");
+  }
+
+  /** The table's indices, or an empty list when there are none or the table is absent. */
+  default java.util.List<IndexState> indices() {
+    throw new UnsupportedOperationException(
+        "indices is not supported by " + getClass().getName() + "; use OptimizePolicy.never()"
+            + " with this port, or NativeLanceTable");
+  }
+
+  /** Creates {@code spec}'s index, replacing an index of the same name (one version). */
+  default void createIndex(IndexSpec spec) {
+    throw new UnsupportedOperationException(
+        "createIndex is not supported by " + getClass().getName() + "; use"
+            + " OptimizePolicy.never() with this port, or NativeLanceTable");
+  }
+
+  /**
+   * Folds rows not yet indexed into every index (one version). {@code mergeDeltas} = 0 adds a
+   * delta segment; n merges the newest n segments and the new rows into one.
+   */
+  default void optimizeIndices(int mergeDeltas) {
+    throw new UnsupportedOperationException(
+        "optimizeIndices is not supported by " + getClass().getName() + "; use"
+            + " OptimizePolicy.never() with this port, or NativeLanceTable");
+  }
+
+  /**
+   * Removes versions older than {@code keepFromVersion} and files only they referenced. Creates
+   * no version.
+   *
+   * @return how many versions were removed
+   */
+  default long cleanupVersions(long keepFromVersion) {
+    throw new UnsupportedOperationException(
+        "cleanupVersions is not supported by " + getClass().getName() + "; use"
+            + " OptimizePolicy.never() with this port, or NativeLanceTable");
+  }
+
   /**
    * Commits a new version that removes exactly the fragments the Append at {@code appendVersion}
    * added, carrying {@code properties} as its transaction properties. The sink uses it to undo

@@ -1,5 +1,8 @@
 package io.github.lancesink.testkit;
 
+import io.github.lancesink.TableOperationException;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
@@ -25,7 +28,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>Faults come from {@link #faults()} (or the builder): fail the next commits, conflicts,
  * ambiguous commits that did or did not land, and {@link SimulatedCrash}es at named {@link
  * CrashPoint}s. {@link #compact()} and {@link #cleanup(int)} simulate Lance maintenance so
- * ledger edge cases can be tested.
+ * ledger edge cases can be tested. The port's maintenance methods work too (index bookkeeping
+ * only, no real search), so a sink can run with its {@code OptimizePolicy} on; {@link
+ * #failNextMaintenance(int)} injects maintenance failures.
  *
  * <pre>{@code
  * try (InMemoryLanceTable table = InMemoryLanceTable.builder()
@@ -42,6 +47,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class InMemoryLanceTable implements LanceTable {
   private final MemoryStore store;
   private final FaultInjectingTable faulty;
+  private final java.util.concurrent.atomic.AtomicInteger maintenanceFailures =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private InMemoryLanceTable(String uri, Faults faults) {
     this.store = new MemoryStore(uri);
@@ -82,6 +89,56 @@ public final class InMemoryLanceTable implements LanceTable {
    */
   public int cleanup(int keepLast) {
     return store.cleanup(keepLast);
+  }
+
+  /**
+   * Makes the next {@code n} maintenance calls (compaction, index build or refresh, cleanup)
+   * throw, to test that maintenance failures never fail a batch.
+   */
+  public InMemoryLanceTable failNextMaintenance(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, was " + n);
+    }
+    maintenanceFailures.set(n);
+    return this;
+  }
+
+  private void maybeFailMaintenance(String operation) {
+    if (maintenanceFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new TableOperationException(operation, "In-memory operation '" + operation + "' on "
+          + displayUri() + " failed: injected maintenance failure", null);
+    }
+  }
+
+  /** Simulated compaction ({@link #compact()}); the target size is ignored. */
+  @Override
+  public void compact(long targetRowsPerFragment, double deletedRatio) {
+    maybeFailMaintenance("compact");
+    store.compact(targetRowsPerFragment, deletedRatio);
+  }
+
+  /** Index bookkeeping only: names, columns, covered rows and segments; no real search. */
+  @Override
+  public List<IndexState> indices() {
+    return store.indices();
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec) {
+    maybeFailMaintenance("createIndex");
+    store.createIndex(spec);
+  }
+
+  @Override
+  public void optimizeIndices(int mergeDeltas) {
+    maybeFailMaintenance("optimizeIndices");
+    store.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public long cleanupVersions(long keepFromVersion) {
+    maybeFailMaintenance("cleanupVersions");
+    return store.cleanupVersions(keepFromVersion);
   }
 
   /** The operation of every live version, oldest first (Overwrite, Append, UpdateConfig...). */

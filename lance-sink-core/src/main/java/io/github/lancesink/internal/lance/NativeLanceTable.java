@@ -3,6 +3,8 @@ package io.github.lancesink.internal.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
@@ -46,6 +48,7 @@ public final class NativeLanceTable implements LanceTable {
   private final String displayUri;
   private final Map<String, String> storageOptions;
   private final BufferAllocator allocator;
+  private final NativeMaintenance maintenance = new NativeMaintenance(this);
   /** Storage options for commits on object stores, or null for local paths (see below). */
   private final Map<String, String> commitOptions;
   private Dataset dataset; // null until opened or created
@@ -490,10 +493,19 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   @Override
-  public synchronized TableStats stats() {
-    Dataset ds = refreshed();
-    if (ds == null) {
-      return TableStats.absent();
+  public TableStats stats() {
+    Dataset ds;
+    synchronized (this) {
+      Dataset latest = refreshed();
+      if (latest == null) {
+        return TableStats.absent();
+      }
+      try {
+        // a private snapshot, so listing versions and indices never blocks a data commit
+        ds = latest.checkoutVersion(latest.version());
+      } catch (RuntimeException e) {
+        throw classifyRead("stats", e);
+      }
     }
     try {
       List<Fragment> fragments = ds.getFragments();
@@ -505,10 +517,55 @@ public final class NativeLanceTable implements LanceTable {
       }
       long versions = ds.listVersions().size();
       long rows = physical - deleted;
-      return new TableStats(ds.version(), versions, fragments.size(), rows, deleted, -1, -1);
+      long allRows = physical;
+      Optional<IndexState> vector =
+          NativeMaintenance.vectorIndex(NativeMaintenance.describe(ds));
+      long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
+      long deltas = vector.map(IndexState::deltas).orElse(0);
+      return new TableStats(
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas);
     } catch (Exception e) {
       throw classifyRead("stats", e);
+    } finally {
+      ds.close();
     }
+  }
+
+  // Maintenance runs in NativeMaintenance on its own dataset handle, outside this monitor, so a
+  // long compaction or index build never blocks a data commit.
+
+  @Override
+  public void compact(long targetRowsPerFragment, double deletedRatio) {
+    ensureOpen();
+    maintenance.compact(targetRowsPerFragment, deletedRatio);
+  }
+
+  @Override
+  public List<IndexState> indices() {
+    ensureOpen();
+    return refreshed() == null ? List.of() : maintenance.indices();
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec) {
+    ensureOpen();
+    maintenance.createIndex(spec);
+  }
+
+  @Override
+  public void optimizeIndices(int mergeDeltas) {
+    ensureOpen();
+    maintenance.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public long cleanupVersions(long keepFromVersion) {
+    ensureOpen();
+    return maintenance.cleanupVersions(keepFromVersion);
+  }
+
+  NativeMaintenance maintenance() {
+    return maintenance;
   }
 
   /** The open dataset for maintenance and keyed operations inside the adapter package. */

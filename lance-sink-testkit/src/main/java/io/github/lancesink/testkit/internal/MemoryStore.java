@@ -2,6 +2,8 @@ package io.github.lancesink.testkit.internal;
 
 import io.github.lancesink.CommitConflictException;
 import io.github.lancesink.TableOperationException;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
@@ -47,6 +49,7 @@ public final class MemoryStore implements LanceTable {
   private final String storeId = UUID.randomUUID().toString();
   private final TreeMap<Long, Version> versions = new TreeMap<>();
   private final Map<Long, Fragment> staged = new HashMap<>();
+  private final Map<String, IndexState> indices = new java.util.LinkedHashMap<>();
   private Schema schema;
   private long nextFragmentId;
   private boolean closed;
@@ -262,8 +265,63 @@ public final class MemoryStore implements LanceTable {
       return TableStats.absent();
     }
     Version v = versions.lastEntry().getValue();
-    long rows = v.fragments().stream().mapToLong(f -> f.data().rows()).sum();
-    return new TableStats(v.version(), versions.size(), v.fragments().size(), rows, 0, rows, 0);
+    long rows = rows(v);
+    Optional<IndexState> vector = indices.values().stream()
+        .filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
+    long unindexed = vector.map(i -> Math.max(0, rows - i.indexedRows())).orElse(rows);
+    return new TableStats(v.version(), versions.size(), v.fragments().size(), rows, 0, unindexed,
+        vector.map(IndexState::deltas).orElse(0));
+  }
+
+  private static long rows(Version v) {
+    return v.fragments().stream().mapToLong(f -> f.data().rows()).sum();
+  }
+
+  // ---- simple maintenance for the optimize policy: index bookkeeping only, no real search ----
+
+  @Override
+  public synchronized void compact(long targetRowsPerFragment, double deletedRatio) {
+    compact();
+  }
+
+  @Override
+  public synchronized List<IndexState> indices() {
+    ensureOpen();
+    return List.copyOf(indices.values());
+  }
+
+  /** Records the index as covering every current row, in one new version. */
+  @Override
+  public synchronized void createIndex(IndexSpec spec) {
+    ensureOpen();
+    Version latest = latest("createIndex");
+    indices.put(spec.name(), new IndexState(spec.name(), spec.column(), spec.kind(),
+        rows(latest), 1));
+    add("CreateIndex", VersionProperties.Kind.NONE, Map.of(), latest.fragments(),
+        latest.config());
+  }
+
+  /** Covers every current row; adds a delta segment, or merges {@code mergeDeltas} segments. */
+  @Override
+  public synchronized void optimizeIndices(int mergeDeltas) {
+    ensureOpen();
+    Version latest = latest("optimizeIndices");
+    long rows = rows(latest);
+    indices.replaceAll((name, i) -> new IndexState(name, i.column(), i.kind(), rows,
+        mergeDeltas == 0 ? i.segments() + 1 : Math.max(1, i.segments() + 1 - mergeDeltas)));
+    add("OptimizeIndices", VersionProperties.Kind.NONE, Map.of(), latest.fragments(),
+        latest.config());
+  }
+
+  @Override
+  public synchronized long cleanupVersions(long keepFromVersion) {
+    ensureOpen();
+    long removed = 0;
+    while (versions.size() > 1 && versions.firstKey() < keepFromVersion) {
+      versions.pollFirstEntry();
+      removed++;
+    }
+    return removed;
   }
 
   /**

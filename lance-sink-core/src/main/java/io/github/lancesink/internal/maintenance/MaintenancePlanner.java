@@ -1,0 +1,236 @@
+package io.github.lancesink.internal.maintenance;
+
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.TableStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides WHEN maintenance is due: evaluates the {@link OptimizePolicy} triggers against the
+ * table's shape after a commit and returns the intents. Keeps the small state triggers need
+ * (commits since the last run, when it ran, rows the vector index was trained on, failures and
+ * their backoff). Thread-safe.
+ */
+public final class MaintenancePlanner {
+  private final OptimizePolicy policy;
+  private final Optional<String> vectorColumn;
+  private final int dimension;
+  private final Set<String> scalarColumns;
+  private final Map<MaintenanceAction, Instant> notBefore = new EnumMap<>(MaintenanceAction.class);
+  private final Map<MaintenanceAction, Integer> failures = new EnumMap<>(MaintenanceAction.class);
+  private int commitsSinceRun;
+  private Instant lastRun;
+  private long trainedRows = -1; // -1 = unknown (no index seen yet)
+  private boolean pending;
+  private long cleanedTo = 1; // versions below this were removed by our last cleanup
+
+  public MaintenancePlanner(OptimizePolicy policy, Optional<String> vectorColumn, int dimension,
+      Set<String> keyColumns, Instant start) {
+    this.policy = policy;
+    this.vectorColumn = vectorColumn;
+    this.dimension = dimension;
+    Set<String> scalars = new TreeSet<>(policy.scalarIndexColumns());
+    scalars.addAll(keyColumns);
+    this.scalarColumns = Set.copyOf(scalars);
+    this.lastRun = start;
+  }
+
+  /** Counts a data commit (maintenance commits are never counted). */
+  public synchronized void commitObserved() {
+    commitsSinceRun++;
+  }
+
+  /** The triggers that fire now, in a stable order; empty when nothing is due. */
+  public synchronized List<MaintenanceTrigger> triggers(
+      Instant now, TableStats stats, List<IndexState> indices) {
+    List<MaintenanceTrigger> t = new ArrayList<>();
+    if (!policy.enabled()) {
+      return t;
+    }
+    if (policy.everyCommits() > 0 && commitsSinceRun >= policy.everyCommits()) {
+      t.add(MaintenanceTrigger.COMMITS);
+    }
+    if (!policy.interval().isZero()
+        && Duration.between(lastRun, now).compareTo(policy.interval()) >= 0) {
+      t.add(MaintenanceTrigger.INTERVAL);
+    }
+    if (policy.maxFragments() > 0 && stats.fragments() > policy.maxFragments()) {
+      t.add(MaintenanceTrigger.FRAGMENTS);
+    }
+    Optional<IndexState> vector = vector(indices);
+    if (policy.maxUnindexedRows() > 0 && vector.isPresent()
+        && stats.unindexedRows() > policy.maxUnindexedRows()) {
+      t.add(MaintenanceTrigger.UNINDEXED_ROWS);
+    }
+    if (policy.maxDeletedRatio() > 0 && deletedRatio(stats) > policy.maxDeletedRatio()) {
+      t.add(MaintenanceTrigger.DELETED_RATIO);
+    }
+    if (vector.isEmpty() && indexDue(stats)) {
+      t.add(MaintenanceTrigger.INDEX_THRESHOLD);
+    }
+    if (pending || failures.keySet().stream().anyMatch(a -> !notBefore.get(a).isAfter(now))) {
+      t.add(MaintenanceTrigger.PENDING);
+    }
+    return t;
+  }
+
+  /** The intents due now: empty unless a trigger fired; actions in backoff are left out. */
+  public synchronized MaintenanceIntent.Plan plan(
+      Instant now, TableStats stats, List<IndexState> indices) {
+    List<MaintenanceTrigger> triggers = triggers(now, stats, indices);
+    if (triggers.isEmpty()) {
+      return MaintenanceIntent.Plan.none();
+    }
+    List<MaintenanceIntent> intents = new ArrayList<>();
+    Optional<IndexState> vector = vector(indices);
+    if (vector.isPresent() && trainedRows < 0) {
+      trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
+    }
+    long ideal = (stats.rows() + policy.targetRowsPerFragment() - 1)
+        / policy.targetRowsPerFragment();
+    if (stats.fragments() >= ideal + 2
+        || (policy.maxDeletedRatio() > 0 && deletedRatio(stats) > policy.maxDeletedRatio())) {
+      add(intents, now, new MaintenanceIntent(
+          MaintenanceAction.COMPACT, null, policy.targetRowsPerFragment()));
+    }
+    boolean replaced = false;
+    if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
+      replaced = add(intents, now, new MaintenanceIntent(
+          MaintenanceAction.BUILD_INDEX, vectorSpec(stats.rows()), stats.rows()));
+    } else if (vector.isPresent() && policy.retrainDrift() > 0 && trainedRows > 0
+        && (stats.rows() - trainedRows) > policy.retrainDrift() * trainedRows) {
+      replaced = add(intents, now, new MaintenanceIntent(
+          MaintenanceAction.RETRAIN_INDEX, vectorSpec(stats.rows()), stats.rows()));
+    }
+    Set<String> indexed = new TreeSet<>();
+    indices.forEach(i -> indexed.add(i.column()));
+    if (stats.rows() > 0) {
+      for (String c : scalarColumns) {
+        if (!indexed.contains(c)) {
+          add(intents, now,
+              new MaintenanceIntent(MaintenanceAction.SCALAR_INDEX, IndexSpec.scalar(c, c + "_idx"),
+                  0));
+        }
+      }
+    }
+    boolean anyIndex = !indices.isEmpty();
+    int deltas = vector.map(IndexState::deltas).orElse(0);
+    if (anyIndex && !(replaced && indices.size() == 1)
+        && (stats.unindexedRows() > 0 || deltas > policy.maxIndexDeltas())) {
+      int merge = deltas + 1 > policy.maxIndexDeltas() ? deltas + 1 : 0;
+      add(intents, now, new MaintenanceIntent(MaintenanceAction.OPTIMIZE_INDICES, null, merge));
+    }
+    long keepFrom = stats.version() - policy.retainVersions() + 1;
+    if (keepFrom > 1 && keepFrom - cleanedTo >= cleanupStep()) {
+      add(intents, now, new MaintenanceIntent(MaintenanceAction.CLEANUP, null, keepFrom));
+    }
+    return new MaintenanceIntent.Plan(triggers, intents);
+  }
+
+  private boolean add(List<MaintenanceIntent> intents, Instant now, MaintenanceIntent intent) {
+    Instant after = notBefore.get(intent.action());
+    if (after != null && after.isAfter(now)) {
+      return false;
+    }
+    intents.add(intent);
+    return true;
+  }
+
+  /** A run started: the commit and interval counters restart. */
+  public synchronized void runStarted(Instant now) {
+    commitsSinceRun = 0;
+    lastRun = now;
+    pending = false;
+  }
+
+  /** Some intents were left for later (budget or version bound). */
+  public synchronized void deferred() {
+    pending = true;
+  }
+
+  public synchronized void succeeded(MaintenanceIntent intent) {
+    failures.remove(intent.action());
+    notBefore.remove(intent.action());
+    if (intent.action() == MaintenanceAction.CLEANUP) {
+      cleanedTo = intent.argument();
+    }
+    if (intent.action() == MaintenanceAction.BUILD_INDEX
+        || intent.action() == MaintenanceAction.RETRAIN_INDEX) {
+      trainedRows = intent.argument();
+    }
+  }
+
+  /** Records a failure; the action is retried after the backoff (doubling, at most 32x). */
+  public synchronized Instant failed(MaintenanceIntent intent, Instant now) {
+    int n = failures.merge(intent.action(), 1, Integer::sum);
+    Instant at = now.plus(policy.retryBackoff().multipliedBy(1L << Math.min(n - 1, 5)));
+    notBefore.put(intent.action(), at);
+    return at;
+  }
+
+  /** Rows the vector index was last trained on, or -1 when unknown. */
+  public synchronized long trainedRows() {
+    return trainedRows;
+  }
+
+  /**
+   * Cleanup lists and deletes files, so it runs once a tenth of the retention (at least one
+   * version) has become removable, not after every commit. Decided from version numbers, so
+   * planning never lists versions.
+   */
+  private long cleanupStep() {
+    return Math.max(1, policy.retainVersions() / 10);
+  }
+
+  private boolean indexDue(TableStats stats) {
+    return vectorColumn.isPresent() && policy.indexMinRows() > 0
+        && stats.rows() >= policy.indexMinRows();
+  }
+
+  private Optional<IndexState> vector(List<IndexState> indices) {
+    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
+  }
+
+  private static double deletedRatio(TableStats s) {
+    long all = s.rows() + s.deletedRows();
+    return all <= 0 ? 0 : (double) s.deletedRows() / all;
+  }
+
+  /** The vector index for {@code rows} rows: the policy's parameters, or derived ones. */
+  IndexSpec vectorSpec(long rows) {
+    VectorIndexType type = policy.indexType();
+    if (type == VectorIndexType.AUTO) {
+      type = VectorIndexType.IVF_HNSW_SQ;
+    }
+    int partitions = policy.indexPartitions() > 0 ? policy.indexPartitions()
+        : derivedPartitions(rows, type);
+    int subVectors = policy.indexSubVectors() > 0 ? policy.indexSubVectors()
+        : Math.max(1, dimension / 8);
+    if (type == VectorIndexType.IVF_PQ && dimension % subVectors != 0) {
+      throw new IllegalStateException("indexSubVectors=" + subVectors + " does not divide the"
+          + " vector dimension " + dimension + "; choose a divisor or leave it 0");
+    }
+    return new IndexSpec(vectorColumn.orElseThrow(), vectorColumn.get() + "_idx",
+        IndexState.Kind.VECTOR, type, partitions, subVectors, policy.metric());
+  }
+
+  /**
+   * One IVF partition per 4,096 rows (Lance sizes partitions at a few thousand rows; k-means
+   * cost grows with partitions x samples, so sqrt(rows) partitions made a 100k-row build take
+   * minutes on 2 busy cores). HNSW graphs search large partitions well: one per 16,384 rows.
+   */
+  static int derivedPartitions(long rows, VectorIndexType type) {
+    long perPartition = type == VectorIndexType.IVF_HNSW_SQ ? 16_384 : 4_096;
+    return (int) Math.max(1, Math.min(rows / perPartition, 65_536));
+  }
+}

@@ -1,0 +1,188 @@
+package io.github.lancesink.internal.maintenance;
+
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.BUILD_INDEX;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.CLEANUP;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.COMPACT;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.OPTIMIZE_INDICES;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.RETRAIN_INDEX;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.SCALAR_INDEX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lancesink.TestClock;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.TableStats;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Each trigger fires exactly at its threshold (manual clock), and the intents it yields. */
+class MaintenancePlannerTest {
+  private final TestClock clock = new TestClock();
+
+  /** A policy with every trigger off except what the test turns on. */
+  private static OptimizePolicy.Builder quiet() {
+    return OptimizePolicy.builder().everyCommits(0).interval(Duration.ZERO).maxFragments(0)
+        .maxUnindexedRows(0).maxDeletedRatio(0).indexMinRows(0).everyCommits(1_000_000);
+  }
+
+  private MaintenancePlanner planner(OptimizePolicy p) {
+    return new MaintenancePlanner(p, Optional.of("vector"), 128, Set.of(), clock.instant());
+  }
+
+  private static TableStats stats(long fragments, long rows, long deleted, long unindexed) {
+    return new TableStats(10, 10, fragments, rows, deleted, unindexed, 0);
+  }
+
+  private static final TableStats SMALL = stats(1, 100, 0, 100);
+  private static final List<IndexState> NONE = List.of();
+  private static final List<IndexState> VECTOR =
+      List.of(new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 100, 1));
+
+  @Test
+  void everyNCommitsFiresOnTheNthCommitAndRestarts() {
+    MaintenancePlanner p = planner(quiet().everyCommits(3).build());
+    for (int round = 0; round < 2; round++) {
+      for (int i = 1; i <= 3; i++) {
+        p.commitObserved();
+        List<MaintenanceTrigger> t = p.triggers(clock.instant(), SMALL, NONE);
+        if (i < 3) {
+          assertThat(t).as("commit %d", i).isEmpty();
+        } else {
+          assertThat(t).containsExactly(MaintenanceTrigger.COMMITS);
+          p.runStarted(clock.instant());
+        }
+      }
+    }
+  }
+
+  @Test
+  void intervalFiresWhenTheWallTimeHasPassedSinceTheLastRun() {
+    MaintenancePlanner p = planner(quiet().interval(Duration.ofMinutes(5)).build());
+    clock.advance(Duration.ofMinutes(5).minusMillis(1));
+    assertThat(p.triggers(clock.instant(), SMALL, NONE)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(p.triggers(clock.instant(), SMALL, NONE)).containsExactly(
+        MaintenanceTrigger.INTERVAL);
+    p.runStarted(clock.instant());
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(p.triggers(clock.instant(), SMALL, NONE)).isEmpty();
+  }
+
+  @Test
+  void fragmentUnindexedAndDeletedTriggersFireOnlyAboveTheirThresholds() {
+    MaintenancePlanner f = planner(quiet().maxFragments(64).build());
+    assertThat(f.triggers(clock.instant(), stats(64, 1000, 0, 0), NONE)).isEmpty();
+    assertThat(f.triggers(clock.instant(), stats(65, 1000, 0, 0), NONE))
+        .containsExactly(MaintenanceTrigger.FRAGMENTS);
+    assertThat(f.plan(clock.instant(), stats(65, 1000, 0, 0), NONE).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT);
+
+    MaintenancePlanner u = planner(quiet().maxUnindexedRows(1000).build());
+    List<IndexState> on4000 =
+        List.of(new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 4000, 1));
+    assertThat(u.triggers(clock.instant(), stats(1, 5000, 0, 1000), on4000)).isEmpty();
+    assertThat(u.triggers(clock.instant(), stats(1, 5001, 0, 1001), on4000))
+        .containsExactly(MaintenanceTrigger.UNINDEXED_ROWS);
+    assertThat(u.plan(clock.instant(), stats(1, 5001, 0, 1001), on4000).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(OPTIMIZE_INDICES);
+
+    MaintenancePlanner d = planner(quiet().maxDeletedRatio(0.25).build());
+    assertThat(d.triggers(clock.instant(), stats(1, 750, 250, 0), NONE)).isEmpty();
+    assertThat(d.triggers(clock.instant(), stats(1, 749, 251, 0), NONE))
+        .containsExactly(MaintenanceTrigger.DELETED_RATIO);
+    assertThat(d.plan(clock.instant(), stats(1, 749, 251, 0), NONE).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT);
+  }
+
+  @Test
+  void buildsTheVectorIndexTheFirstTimeTheTableReachesTheThresholdWithDerivedParameters() {
+    MaintenancePlanner p = planner(quiet().indexMinRows(10_000)
+        .indexType(VectorIndexType.IVF_PQ).build());
+    assertThat(p.triggers(clock.instant(), stats(1, 9_999, 0, 9_999), NONE)).isEmpty();
+    MaintenanceIntent.Plan plan = p.plan(clock.instant(), stats(1, 10_000, 0, 10_000), NONE);
+    assertThat(plan.triggers()).containsExactly(MaintenanceTrigger.INDEX_THRESHOLD);
+    assertThat(plan.intents()).singleElement().satisfies(i -> {
+      assertThat(i.action()).isEqualTo(BUILD_INDEX);
+      assertThat(i.index().vectorType()).isEqualTo(VectorIndexType.IVF_PQ);
+      assertThat(i.index().partitions()).isEqualTo(2); // 10,000 / 4,096
+      assertThat(i.index().subVectors()).isEqualTo(16); // 128 / 8
+    });
+    // once the index exists the threshold never fires again
+    assertThat(p.triggers(clock.instant(), stats(1, 20_000, 0, 10_000), VECTOR)).isEmpty();
+    assertThat(MaintenancePlanner.derivedPartitions(1_000, VectorIndexType.IVF_PQ)).isEqualTo(1);
+    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_PQ))
+        .isEqualTo(488);
+    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_HNSW_SQ))
+        .isEqualTo(122);
+    assertThat(new MaintenancePlanner(quiet().indexMinRows(256).build(), Optional.of("v"), 12,
+        Set.of(), clock.instant()).vectorSpec(1_000_000))
+        .satisfies(s -> assertThat(s.vectorType()).isEqualTo(VectorIndexType.IVF_HNSW_SQ))
+        .satisfies(s -> assertThat(s.partitions()).isEqualTo(61)); // AUTO, 1M / 16,384
+  }
+
+  @Test
+  void retrainsOnlyOnceRowsAddedSinceTrainingPassTheDriftLimit() {
+    MaintenancePlanner p = planner(quiet().everyCommits(1).retrainDrift(0.5).build());
+    List<IndexState> trainedOn1000 =
+        List.of(new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 1000, 1));
+    p.commitObserved();
+    assertThat(p.plan(clock.instant(), stats(1, 1000, 0, 0), trainedOn1000).intents()).isEmpty();
+    assertThat(p.trainedRows()).isEqualTo(1000);
+    p.commitObserved();
+    assertThat(p.plan(clock.instant(), stats(1, 1500, 0, 500), trainedOn1000).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(OPTIMIZE_INDICES);
+    p.commitObserved();
+    MaintenanceIntent.Plan plan = p.plan(clock.instant(), stats(1, 1501, 0, 501), trainedOn1000);
+    assertThat(plan.intents()).extracting(MaintenanceIntent::action)
+        .containsExactly(RETRAIN_INDEX);
+    p.succeeded(plan.intents().get(0));
+    assertThat(p.trainedRows()).isEqualTo(1501);
+  }
+
+  @Test
+  void mergesDeltasOnceAboveTheBoundAndCleansUpBeyondRetention() {
+    MaintenancePlanner p = planner(quiet().everyCommits(1).maxIndexDeltas(2)
+        .retainVersions(100).build());
+    p.commitObserved();
+    List<IndexState> twoDeltas =
+        List.of(new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 100, 3));
+    MaintenanceIntent.Plan plan =
+        p.plan(clock.instant(), new TableStats(150, 101, 1, 200, 0, 100, 2), twoDeltas);
+    assertThat(plan.intents()).extracting(MaintenanceIntent::action, MaintenanceIntent::argument)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(OPTIMIZE_INDICES, 3L),
+            org.assertj.core.groups.Tuple.tuple(CLEANUP, 51L));
+  }
+
+  @Test
+  void createsMissingKeyIndicesFromTheWriteModeAndThePolicy() {
+    MaintenancePlanner p = new MaintenancePlanner(
+        quiet().everyCommits(1).scalarIndexColumns(Set.of("tenant")).build(), Optional.empty(),
+        0, Set.of("id"), clock.instant());
+    p.commitObserved();
+    assertThat(p.plan(clock.instant(), SMALL, List.of(
+        new IndexState("id_idx", "id", IndexState.Kind.SCALAR, 100, 1))).intents())
+        .extracting(i -> i.action() + (i.index() == null ? "" : ":" + i.index().column()))
+        .containsExactly(SCALAR_INDEX + ":tenant", OPTIMIZE_INDICES.toString());
+  }
+
+  @Test
+  void aFailedActionIsLeftOutUntilItsBackoffEndsThenRetriedAsPending() {
+    MaintenancePlanner p = planner(quiet().maxFragments(10).retryBackoff(Duration.ofMinutes(1))
+        .build());
+    TableStats many = stats(20, 1000, 0, 0);
+    MaintenanceIntent compact = p.plan(clock.instant(), many, NONE).intents().get(0);
+    p.runStarted(clock.instant());
+    assertThat(p.failed(compact, clock.instant())).isEqualTo(clock.instant().plusSeconds(60));
+    assertThat(p.plan(clock.instant(), many, NONE).intents()).isEmpty();
+    clock.advance(Duration.ofSeconds(60));
+    MaintenanceIntent.Plan retry = p.plan(clock.instant(), stats(5, 1000, 0, 0), NONE);
+    assertThat(retry.triggers()).containsExactly(MaintenanceTrigger.PENDING);
+    assertThat(retry.intents()).extracting(MaintenanceIntent::action).containsExactly(COMPACT);
+    // a second failure doubles the wait
+    assertThat(p.failed(compact, clock.instant())).isEqualTo(clock.instant().plusSeconds(120));
+  }
+}
