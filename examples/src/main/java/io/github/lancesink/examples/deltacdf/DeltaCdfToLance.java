@@ -113,10 +113,11 @@ public final class DeltaCdfToLance {
         .writerId(WRITER_ID)
         .writeMode(WRITE_MODE)
         .vectorColumn(VECTOR_COLUMN, DIMENSION)
-        // CHANGE: tune both per trigger interval (see the README's policy section); the
-        // defaults retry transient failures and keep the dataset compacted and indexed
+        // CHANGE: tune both per trigger interval (see the README's policy section). The
+        // defaults retry transient failures and keep the dataset compacted and indexed; the
+        // demo plans maintenance every 2 commits (default 10) so that you see it run.
         .retryPolicy(RetryPolicy.defaults())
-        .optimizePolicy(OptimizePolicy.defaults())
+        .optimizePolicy(OptimizePolicy.defaults().toBuilder().everyCommits(2).build())
         .listener(progress) // batches, freshness lag and maintenance for the progress line
         .build();
   }
