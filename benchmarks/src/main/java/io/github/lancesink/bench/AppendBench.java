@@ -47,7 +47,11 @@ final class AppendBench {
       double[] ratio = new double[reps];
       for (int r = 0; r < reps; r++) {
         double rawSec = raw(work.resolve("raw-" + r + ".lance").toString(), data, alloc);
+        writeNanos = 0;
+        commitNanos = 0;
         double sinkSec = sink(work.resolve("sink-" + r + ".lance").toString(), data, alloc);
+        System.out.printf("  sink per batch: total %.1f ms, write %.1f ms, commit %.1f ms%n",
+            sinkSec * 1000 / batches, writeNanos / 1e6 / batches, commitNanos / 1e6 / batches);
         rawRate[r] = totalRows / rawSec;
         sinkRate[r] = totalRows / sinkSec;
         ratio[r] = sinkRate[r] / rawRate[r];
@@ -100,6 +104,8 @@ final class AppendBench {
       for (VectorSchemaRoot root : data) {
         try (ArrowReader reader = BenchData.readerOf(root, alloc)) {
           BatchResult r = sink.write(b++, reader);
+          writeNanos += r.writeDuration().toNanos();
+          commitNanos += r.commitDuration().toNanos();
           if (!r.committed()) {
             throw new IllegalStateException("batch not committed: " + r);
           }
@@ -108,6 +114,9 @@ final class AppendBench {
     }
     return (System.nanoTime() - start) / 1e9;
   }
+
+  static long writeNanos;
+  static long commitNanos;
 
   static double min(double[] xs) {
     return java.util.Arrays.stream(xs).min().orElse(Double.NaN);

@@ -1,5 +1,7 @@
 package io.github.lancesink.internal;
 
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -68,19 +70,25 @@ public final class RowChecks {
   private void checkVectors(VectorSchemaRoot root, FixedSizeListVector list) {
     Float4Vector values = (Float4Vector) list.getDataVector();
     int dim = list.getListSize();
-    for (int r = 0; r < root.getRowCount(); r++) {
+    int rows = root.getRowCount();
+    boolean listNulls = list.getNullCount() > 0;
+    boolean elementNulls = values.getNullCount() > 0;
+    // Read the float bits straight from the data buffer: a NaN or infinity has all exponent
+    // bits set. This keeps validation a small fraction of the fragment write (see benchmarks).
+    IntBuffer bits = rows == 0 ? null : values.getDataBuffer()
+        .nioBuffer(0, rows * dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    for (int r = 0; r < rows; r++) {
       String rule = null;
-      if (list.isNull(r)) {
+      if (listNulls && list.isNull(r)) {
         rule = "must not be null";
       } else {
         int base = r * dim;
         for (int j = 0; j < dim; j++) {
-          if (values.isNull(base + j)) {
+          if (elementNulls && values.isNull(base + j)) {
             rule = "must not contain null elements";
             break;
           }
-          float x = values.get(base + j);
-          if (Float.isNaN(x) || Float.isInfinite(x)) {
+          if ((bits.get(base + j) & 0x7f800000) == 0x7f800000) {
             rule = "must not contain NaN or infinite values";
             break;
           }

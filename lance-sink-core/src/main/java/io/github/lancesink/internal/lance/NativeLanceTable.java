@@ -253,7 +253,9 @@ public final class NativeLanceTable implements LanceTable {
   @Override
   public synchronized long commitAppend(
       long readVersion, List<StagedFragments> staged, Map<String, String> properties) {
-    Dataset ds = refreshed();
+    // The caller read readVersion from storage just before; Lance's commit loads every
+    // version after the handle's own, so a second round trip to refresh it buys nothing.
+    Dataset ds = dataset != null && dataset.version() >= readVersion ? dataset : refreshed();
     if (ds == null) {
       throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
     }

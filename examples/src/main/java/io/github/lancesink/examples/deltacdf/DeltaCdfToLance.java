@@ -1,0 +1,262 @@
+package io.github.lancesink.examples.deltacdf;
+
+import io.github.lancesink.WriteMode;
+import io.github.lancesink.examples.deltacdf.DocumentGenerator.Change;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.RetryPolicy;
+import io.github.lancesink.spark.LanceForeachBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * TEMPLATE JOB: keep a Lance vector dataset in sync with a Delta table's change data feed.
+ *
+ * <p>The demo creates a local Delta table of documents with 128-d embeddings (from a {@link
+ * HashingEmbedder}, a stand-in, not a real model), starts a stream into Lance through {@link
+ * LanceForeachBatch} in CDC mode, and keeps applying inserts, updates and deletes to Delta while
+ * the stream runs. After each round it searches Lance and shows the changes reflected; at the
+ * end it checks that Lance equals Delta's latest state and exits non-zero if not.
+ *
+ * <p>To adapt it, change the CONFIGURATION block below, replace {@link DeltaDocs} by your own
+ * table's change feed and drop {@link DocumentGenerator}: the streaming part ({@link #stream})
+ * is all your production job needs.
+ *
+ * @since 0.1.0
+ */
+public final class DeltaCdfToLance {
+
+  // ---------------------------------------------------------------------------------------
+  // CONFIGURATION. Change these for your pipeline.
+  // ---------------------------------------------------------------------------------------
+
+  /** CHANGE: on a cluster, remove {@code .master(...)} below and let spark-submit set it. */
+  static final String SPARK_MASTER = "local[2]";
+
+  /**
+   * CHANGE: the stable dedup namespace of this pipeline. One writer id per (source, Lance
+   * dataset) pair; keep it across restarts and deployments. A second pipeline writing the same
+   * dataset needs its own id.
+   */
+  static final String WRITER_ID = "docs-sync";
+
+  /** CHANGE: the key of your Delta table; CDC mode applies deletes and updates by it. */
+  static final String KEY_COLUMN = "id";
+
+  /**
+   * The write mode: apply the Delta change feed (inserts, updates, deletes) by key. The change
+   * columns ({@code _change_type}, ...) are consumed, not stored.
+   */
+  static final WriteMode WRITE_MODE = WriteMode.cdc(KEY_COLUMN);
+
+  /** CHANGE: your embedding column (Spark {@code ARRAY<FLOAT>}) and its dimension. */
+  static final String VECTOR_COLUMN = "vector";
+
+  static final int DIMENSION = 128;
+
+  /**
+   * CHANGE: storage options handed to Lance (and never printed), e.g. for S3 {@code
+   * aws_region}; read secrets from the environment or a secret store, never from source code.
+   * Empty for local paths.
+   */
+  static Map<String, String> storageOptions() {
+    return Map.of();
+  }
+
+  /**
+   * CHANGE: where things live. In production these are durable, shared paths (s3://...), and
+   * the checkpoint must survive restarts: it carries Spark's query id, which the sink uses to
+   * recognise replays. A NEW checkpoint for an existing dataset is refused unless you opt in
+   * ({@code lance.sink.lineage.policy=start-new}).
+   */
+  record Paths(Path delta, String lance, Path checkpoint) {
+    static Paths under(Path workDir) {
+      return new Paths(workDir.resolve("docs_delta"), workDir.resolve("docs.lance").toString(),
+          workDir.resolve("checkpoint"));
+    }
+  }
+
+  // Trigger interval: --trigger-ms (1 s for the demo). In production 30 s to 5 min: every
+  // trigger makes one Lance version, and OptimizePolicy compacts and re-indexes behind it.
+
+  // ---------------------------------------------------------------------------------------
+
+  static final String ROUND_TAG = "round ";
+
+  private DeltaCdfToLance() {}
+
+  /** The embedded Spark session with Delta. On a cluster, spark-submit supplies most of this. */
+  static SparkSession session() {
+    return SparkSession.builder()
+        .master(SPARK_MASTER)
+        .appName("delta-cdf-to-lance")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog",
+            "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .getOrCreate();
+  }
+
+  /** The sink function: everything lance-sink needs to know about your pipeline. */
+  static LanceForeachBatch sinkFunction(String lanceUri, Progress progress) {
+    return LanceForeachBatch.builder()
+        .tableUri(lanceUri)
+        .storageOptions(storageOptions())
+        .writerId(WRITER_ID)
+        .writeMode(WRITE_MODE)
+        .vectorColumn(VECTOR_COLUMN, DIMENSION)
+        // CHANGE: tune both per trigger interval (see the README's policy section). The
+        // defaults retry transient failures and keep the dataset compacted and indexed; the
+        // demo plans maintenance every 2 commits (default 10) so that you see it run.
+        .retryPolicy(RetryPolicy.defaults())
+        .optimizePolicy(OptimizePolicy.defaults().toBuilder().everyCommits(2).build())
+        .listener(progress) // batches, freshness lag and maintenance for the progress line
+        .build();
+  }
+
+  /** Starts the stream: Delta change feed -> foreachBatch(LanceForeachBatch) -> Lance. */
+  static StreamingQuery stream(DeltaDocs source, LanceForeachBatch fn, Paths paths,
+      Settings settings) throws Exception {
+    return source.changeFeed().writeStream()
+        .queryName("docs-to-lance")
+        .foreachBatch(fn)
+        .option("checkpointLocation", paths.checkpoint().toString())
+        .trigger(Trigger.ProcessingTime(settings.trigger().toMillis()))
+        .start();
+  }
+
+  /**
+   * Runs the demo in {@code workDir}, resuming where a previous (killed) run stopped.
+   *
+   * @return the process exit code: 0 when Lance equals Delta, 1 when not, 2 when the stream
+   *     failed
+   */
+  static int run(Settings settings, SparkSession spark, Path workDir, Terminal out)
+      throws Exception {
+    Paths paths = Paths.under(workDir);
+    HashingEmbedder embedder = new HashingEmbedder(DIMENSION);
+    DocumentGenerator generator = new DocumentGenerator(embedder);
+    DeltaDocs delta = new DeltaDocs(spark, paths.delta());
+    boolean resumed = delta.exists();
+    delta.create();
+    if (delta.latestVersion() == 0) {
+      delta.apply(generator.seed(settings.seedDocs()));
+    }
+    int done = (int) (delta.latestVersion() - 1); // v0 = create, v1 = seed, v(1+r) = round r
+    out.line(resumed
+        ? "Resuming in " + workDir + ": Delta is at v" + delta.latestVersion() + " (" + done
+            + " rounds applied); the stream restarts from its checkpoint"
+        : "Created Delta table " + paths.delta() + " (change data feed on) with "
+            + settings.seedDocs() + " documents; embeddings come from HashingEmbedder, a"
+            + " stand-in, not a real model");
+
+    Progress progress = new Progress(out);
+    LanceForeachBatch fn = sinkFunction(paths.lance(), progress);
+    progress.watch(fn);
+    StreamingQuery query = stream(delta, fn, paths, settings);
+    out.line("Streaming the change feed into " + paths.lance() + " (writer '" + WRITER_ID
+        + "', " + WRITE_MODE + ", trigger " + settings.trigger().toMillis() + " ms)");
+    List<RoundReport> rounds = new ArrayList<>();
+    try (LanceDocs lance = new LanceDocs(paths.lance(), storageOptions())) {
+      query.processAllAvailable(); // the initial sync (or the catch-up after a restart)
+      for (int r = done + 1; r <= settings.rounds(); r++) {
+        List<Change> changes = generator.round(r, delta.revisions(), settings.inserts(),
+            settings.updates(), settings.deletes());
+        out.line(ROUND_TAG + r + "/" + settings.rounds() + ": applying " + settings.inserts()
+            + " inserts, " + settings.updates() + " updates and " + settings.deletes()
+            + " deletes to Delta in one MERGE, while the stream runs");
+        delta.apply(changes);
+        long version = delta.latestVersion();
+        query.processAllAvailable();
+        out.line("  Delta v" + version + " is in Lance v" + lance.version()
+            + "; searching Lance:");
+        rounds.add(RoundReport.search(r, version, changes, lance, embedder, settings.topK(),
+            progress, out));
+      }
+      query.stop();
+      out.finish();
+      return finish(rounds, delta, lance, progress, out);
+    } catch (StreamingQueryException e) {
+      out.finish();
+      out.line("The stream failed: " + rootMessage(e));
+      return 2;
+    } finally {
+      query.stop();
+      fn.close();
+    }
+  }
+
+  private static int finish(List<RoundReport> rounds, DeltaDocs delta, LanceDocs lance,
+      Progress progress, Terminal out) throws Exception {
+    out.line("");
+    out.line("Summary (batches this run: " + progress.batches() + ", replays skipped: "
+        + progress.skipped() + ", last maintenance: " + progress.lastMaintenance() + ")");
+    Summary.table(rounds, out);
+    Map<Long, Doc> source = delta.state();
+    Map<Long, Doc> target = lance.state();
+    List<String> diffs = Summary.differences(source, target);
+    boolean searches = rounds.stream().allMatch(RoundReport::passed);
+    out.line("");
+    if (diffs.isEmpty() && searches) {
+      out.line("CHECK " + RoundReport.OK + " Lance v" + lance.version() + " holds exactly the "
+          + source.size() + " documents of Delta v" + delta.latestVersion()
+          + " (keys, revisions, texts, " + DIMENSION + "-d vectors)");
+      return 0;
+    }
+    out.line("CHECK " + RoundReport.FAIL + " Lance differs from Delta in " + diffs.size()
+        + " documents" + (searches ? "" : "; a search did not reflect its round"));
+    diffs.stream().limit(10).forEach(d -> out.line("  " + d));
+    return 1;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  /** Entry point; see {@link Settings} for the arguments. */
+  public static void main(String[] args) throws Exception {
+    Settings settings;
+    try {
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(64);
+      return;
+    }
+    Path workDir = settings.workDir().orElse(null);
+    boolean temp = workDir == null;
+    if (temp) {
+      workDir = Files.createTempDirectory("lance-sink-demo-");
+    }
+    int code;
+    if (settings.killAndRestart()) {
+      code = new Supervisor(settings, workDir, Terminal.system()).run();
+    } else {
+      SparkSession spark = session();
+      spark.sparkContext().setLogLevel("ERROR");
+      try {
+        code = run(settings, spark, workDir, Terminal.system());
+      } finally {
+        spark.stop();
+      }
+    }
+    if (temp && !settings.keep()) {
+      Supervisor.deleteRecursively(workDir);
+    } else if (temp) {
+      System.out.println("Work directory kept: " + workDir);
+    }
+    System.exit(code);
+  }
+}
