@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lancesink.LanceSink;
 import org.junit.jupiter.api.Test;
 
-/** The example from docs/notes/testkit.md, verbatim, so the documentation cannot rot. */
+/** The micro-batch driver example from the README (Testkit section), so the docs cannot rot. */
 class DocsExampleTest {
 
   @Test
