@@ -179,8 +179,12 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     /**
      * How batches are applied (default {@link WriteMode#append()}). {@link WriteMode#cdc} reads
      * a Delta change feed ({@code readChangeFeed}): the latest change per key wins, deletes
-     * remove stored rows. Upsert and replaceGroups are not supported by the Spark adapter yet
-     * and are rejected before anything is written.
+     * remove stored rows. {@link WriteMode#upsert} replaces the stored rows of every key in the
+     * batch (duplicate keys are rejected unless a sequence column orders them; the largest
+     * value wins, ties go to the row later in the DataFrame's order). {@link
+     * WriteMode#replaceGroups} replaces every stored row of each group value in the batch. Null
+     * keys or groups reject the batch on the cluster before anything is written; each batch is
+     * one Lance commit, so a reader never sees a half-replaced key or group.
      */
     public Builder writeMode(WriteMode mode) {
       this.writeMode = Objects.requireNonNull(mode, "writeMode");

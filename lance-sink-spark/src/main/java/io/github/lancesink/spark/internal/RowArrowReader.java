@@ -31,8 +31,10 @@ final class RowArrowReader extends ArrowReader {
   private ArrowWriter writer;
   private FixedSizeListVector vector;
   private long maxCommitMicros = Long.MIN_VALUE;
-  private final List<List<Object>> replacedKeys = new ArrayList<>();
-  private final List<List<Object>> deletedKeys = new ArrayList<>();
+  // sets: a partition reports each distinct key (or group) once, so the driver's memory grows
+  // with distinct keys, not rows
+  private final java.util.Set<List<Object>> replacedKeys = new java.util.LinkedHashSet<>();
+  private final java.util.Set<List<Object>> deletedKeys = new java.util.LinkedHashSet<>();
   private long deletes;
   private long nullKeys;
   private long bytes;
@@ -174,11 +176,11 @@ final class RowArrowReader extends ArrowReader {
     }
   }
 
-  List<List<Object>> replacedKeys() {
+  java.util.Collection<List<Object>> replacedKeys() {
     return replacedKeys;
   }
 
-  List<List<Object>> deletedKeys() {
+  java.util.Collection<List<Object>> deletedKeys() {
     return deletedKeys;
   }
 

@@ -118,7 +118,7 @@ public final class RowLayout implements Serializable {
     for (int i = 0; i < keys.size(); i++) {
       int ord = java.util.Arrays.asList(plain.fieldNames()).indexOf(keys.get(i));
       if (ord < 0) {
-        throw new IllegalArgumentException("key column '" + keys.get(i) + "' is not a stored"
+        throw io.github.lancesink.internal.Errors.config("Key column '" + keys.get(i) + "' is not a stored"
             + " column of the batch (columns: " + outputOrder + ")");
       }
       keyOrdinals[i] = ord;
