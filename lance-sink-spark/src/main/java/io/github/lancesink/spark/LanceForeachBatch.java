@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * source lineage is Spark's query id (local property {@code sql.streaming.queryId}), which
  * survives restarts from the same checkpoint; a replayed batch id is skipped, never re-written.
  *
+ * <p>Every core write mode is supported with the core's semantics: {@code append}, {@code
+ * cdc(keys)}, {@code upsert(keys)} (optionally {@code withSequenceColumn}) and {@code
+ * replaceGroups(column)}. Keyed batches are checked and collapsed on the cluster; the driver
+ * receives only fragment metadata and the distinct keys (or groups) of the batch, and the core
+ * replaces the stored rows of those keys in the same commit as the new rows.
+ *
  * <p>The driver keeps one {@link LanceSink} per function instance (built on the first batch,
  * reused so the ledger stays cached). Call {@link #close()} after the query stops to release it.
  *

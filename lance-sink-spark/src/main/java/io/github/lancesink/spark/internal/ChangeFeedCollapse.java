@@ -41,6 +41,9 @@ final class ChangeFeedCollapse {
   }
 
   static Dataset<Row> largestSequence(Dataset<Row> batch, List<String> keys, String sequence) {
+    if (!List.of(batch.schema().fieldNames()).contains(sequence)) {
+      return batch; // the core's schema check rejects it with its own message
+    }
     Column[] partition = keys.stream().map(functions::col).toArray(Column[]::new);
     // monotonically_increasing_id is (partition index << 33) + position: the DataFrame's order
     WindowSpec w = Window.partitionBy(partition).orderBy(functions.col(sequence).desc(),

@@ -50,7 +50,8 @@ final class KeyedBatchChecks {
       aggs.add(functions.sum(functions.when(c, 1L).otherwise(0L)));
       aggs.add(functions.min(functions.when(c, functions.col(PART))));
     }
-    Row r = batch.withColumn(PART, functions.spark_partition_id()).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+    Row r = batch.withColumn(PART, functions.spark_partition_id())
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
     int worst = -1;
     for (int i = 0; i < columns.size(); i++) {
       if (!r.isNullAt(2 * i) && r.getLong(2 * i) > 0

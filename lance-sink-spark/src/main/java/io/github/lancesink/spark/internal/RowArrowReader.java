@@ -89,8 +89,8 @@ final class RowArrowReader extends ArrowReader {
       if (tsOrd >= 0 && !row.isNullAt(tsOrd)) {
         maxCommitMicros = Math.max(maxCommitMicros, row.getLong(tsOrd));
       }
-      if (layout.changeFeedMode()) {
-        boolean delete = ctOrd >= 0 && !row.isNullAt(ctOrd)
+      if (layout.keyed()) {
+        boolean delete = layout.changeFeedMode() && ctOrd >= 0 && !row.isNullAt(ctOrd)
             && "delete".equals(row.getUTF8String(ctOrd).toString());
         List<Object> key = layout.key(row);
         (delete ? deletedKeys : replacedKeys).add(key);
@@ -144,8 +144,8 @@ final class RowArrowReader extends ArrowReader {
     }
     if (badChange != null) {
       for (int r : badChange) {
-        checks.record(RowLayout.CHANGE_TYPE, "must be 'insert' in append mode (updates and"
-            + " deletes need WriteMode.cdc)", root, r);
+        checks.record(RowLayout.CHANGE_TYPE, "must be 'insert' outside WriteMode.cdc (updates"
+            + " and deletes need WriteMode.cdc)", root, r);
       }
     }
     return n > 0;

@@ -72,7 +72,8 @@ public final class SparkBatchSource implements BatchSource {
     RowLayout plan = RowLayout.plan(input.schema(), vectorColumn, dimension, tz);
     boolean keyed = mode.kind() == WriteMode.Kind.CDC ? plan.hasChangeType()
         : mode.kind() != WriteMode.Kind.APPEND;
-    this.layout = keyed ? plan.forChangeFeed(mode.keys()) : plan;
+    this.layout = !keyed ? plan : mode.kind() == WriteMode.Kind.CDC
+        ? plan.forChangeFeed(mode.keys()) : plan.forKeys(mode.keys());
     this.batchSchema = batch.schema();
   }
 
@@ -148,7 +149,7 @@ public final class SparkBatchSource implements BatchSource {
       deleted.addAll(r.deletedKeys());
       maxCommitMicros = Math.max(maxCommitMicros, r.maxCommitMicros());
     }
-    if (!layout.changeFeedMode()) {
+    if (!layout.keyed()) {
       return new Staged(fragments, rows);
     }
     // CDC: the collapse left one change per key, so a key is either replaced or deleted;
