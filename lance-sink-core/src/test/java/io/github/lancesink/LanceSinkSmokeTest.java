@@ -27,23 +27,23 @@ class LanceSinkSmokeTest {
   void commitsSkipsReplaysAndRecoversLedgerColdOnRealLance() throws Exception {
     try (RootAllocator alloc = new RootAllocator(); LanceSink sink = sink()) {
       for (long b = 0; b < 3; b++) {
-        try (ArrowReader r = Rows.reader(alloc, b * 10, 10, 8)) {
+        try (ArrowReader r = TestRows.reader(alloc, b * 10, 10, 8)) {
           BatchResult res = sink.write(b, r);
           assertThat(res.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
           assertThat(res.rows()).isEqualTo(10);
         }
       }
-      try (ArrowReader r = Rows.reader(alloc, 20, 10, 8)) {
+      try (ArrowReader r = TestRows.reader(alloc, 20, 10, 8)) {
         assertThat(sink.write(2, r).outcome()).isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
       }
       assertThat(sink.table().stats().rows()).isEqualTo(30);
     }
     try (RootAllocator alloc = new RootAllocator(); LanceSink cold = sink()) {
       assertThat(cold.lastCommittedBatchId()).hasValue(2);
-      try (ArrowReader r = Rows.reader(alloc, 20, 10, 8)) {
+      try (ArrowReader r = TestRows.reader(alloc, 20, 10, 8)) {
         assertThat(cold.write(2, r).outcome()).isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
       }
-      try (ArrowReader r = Rows.readerWithNan(alloc, 30, 10, 8, 4)) {
+      try (ArrowReader r = TestRows.readerWithNan(alloc, 30, 10, 8, 4)) {
         assertThatThrownBy(() -> cold.write(3, r))
             .isInstanceOf(InvalidBatchException.class)
             .hasMessageContaining("'vector'")

@@ -35,7 +35,7 @@ class MarkerAndSchemaTest {
 
   @Test
   void vectorColumnMustBeFixedSizeFloat32OfTheConfiguredDimension() {
-    Schema ok = Rows.schema(8);
+    Schema ok = TestRows.schema(8);
     SchemaCheck.vectorColumn(ok, "vector", 8, "/t");
     assertThatThrownBy(() -> SchemaCheck.vectorColumn(ok, "vector", 16, "/t"))
         .isInstanceOf(ConfigurationException.class)
@@ -53,7 +53,7 @@ class MarkerAndSchemaTest {
 
   @Test
   void batchSchemaMustMatchTableExactly() {
-    Schema table = Rows.schema(8);
+    Schema table = TestRows.schema(8);
     assertThat(SchemaCheck.againstTable(table, table, SchemaEvolution.STRICT, "/t")).isEmpty();
     Schema wrongType = new Schema(List.of(
         Field.notNullable("id", new ArrowType.Int(32, true)),

@@ -130,7 +130,19 @@ final class OptimizeBench {
     try (io.github.lancesink.internal.lance.NativeLanceTable t =
         new io.github.lancesink.internal.lance.NativeLanceTable(uri, java.util.Map.of())) {
       TableStats s = t.stats();
-      t.compact(OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT, 0.0);
+      // close() waits only `budget` for background maintenance; a retrain may still be
+      // finishing, and its commit conflicts with this compaction: retry until it is done.
+      for (int attempt = 1; ; attempt++) {
+        try {
+          t.compact(OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT, 0.0);
+          break;
+        } catch (io.github.lancesink.RetryableException e) {
+          if (attempt == 60) {
+            throw e;
+          }
+          Thread.sleep(5_000);
+        }
+      }
       var spec = t.indices().stream()
           .filter(i -> i.kind() == io.github.lancesink.spi.IndexState.Kind.VECTOR).findFirst();
       if (spec.isPresent()) {
