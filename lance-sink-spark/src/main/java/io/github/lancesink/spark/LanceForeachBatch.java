@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * source lineage is Spark's query id (local property {@code sql.streaming.queryId}), which
  * survives restarts from the same checkpoint; a replayed batch id is skipped, never re-written.
  *
+ * <p>Every core write mode is supported with the core's semantics: {@code append}, {@code
+ * cdc(keys)}, {@code upsert(keys)} (optionally {@code withSequenceColumn}) and {@code
+ * replaceGroups(column)}. Keyed batches are checked and collapsed on the cluster; the driver
+ * receives only fragment metadata and the distinct keys (or groups) of the batch, and the core
+ * replaces the stored rows of those keys in the same commit as the new rows.
+ *
  * <p>The driver keeps one {@link LanceSink} per function instance (built on the first batch,
  * reused so the ledger stays cached). Call {@link #close()} after the query stops to release it.
  *
@@ -179,8 +185,12 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     /**
      * How batches are applied (default {@link WriteMode#append()}). {@link WriteMode#cdc} reads
      * a Delta change feed ({@code readChangeFeed}): the latest change per key wins, deletes
-     * remove stored rows. Upsert and replaceGroups are not supported by the Spark adapter yet
-     * and are rejected before anything is written.
+     * remove stored rows. {@link WriteMode#upsert} replaces the stored rows of every key in the
+     * batch (duplicate keys are rejected unless a sequence column orders them; the largest
+     * value wins, ties go to the row later in the DataFrame's order). {@link
+     * WriteMode#replaceGroups} replaces every stored row of each group value in the batch. Null
+     * keys or groups reject the batch on the cluster before anything is written; each batch is
+     * one Lance commit, so a reader never sees a half-replaced key or group.
      */
     public Builder writeMode(WriteMode mode) {
       this.writeMode = Objects.requireNonNull(mode, "writeMode");

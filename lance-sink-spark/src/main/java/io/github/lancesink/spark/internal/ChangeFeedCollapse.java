@@ -9,14 +9,18 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 
 /**
- * Reduces a change-feed batch to the latest change per key, distributed: update pre-images are
+ * Reduces a keyed batch to the latest row per key, distributed. For a change feed ({@link
+ * #latestPerKey}) update pre-images are
  * dropped, and per key the row with the highest {@code _commit_version} wins (within one
  * version an insert or post-image wins over a delete). One shuffle by key; the result keeps
  * the input's number of partitions, so a batch writes about as many fragments as it has input
- * partitions.
+ * partitions. For an upsert with a sequence column ({@link #largestSequence}) the row with the
+ * largest sequence value wins; on a tie the row later in the DataFrame's order (Spark partition
+ * index, then position in the partition) wins, as the core keeps the later row.
  */
 final class ChangeFeedCollapse {
   private static final String RANK = "__lance_sink_rank";
+  private static final String POS = "__lance_sink_pos";
 
   private ChangeFeedCollapse() {}
 
@@ -32,12 +36,28 @@ final class ChangeFeedCollapse {
         ? Window.partitionBy(partition).orderBy(functions.col(RowLayout.COMMIT_VERSION).desc(),
             changeRank.desc())
         : Window.partitionBy(partition).orderBy(changeRank.desc());
+    return winners(batch.where(change.isNull().or(change.notEqual("update_preimage"))), w,
+        batch);
+  }
+
+  static Dataset<Row> largestSequence(Dataset<Row> batch, List<String> keys, String sequence) {
+    if (!List.of(batch.schema().fieldNames()).contains(sequence)) {
+      return batch; // the core's schema check rejects it with its own message
+    }
+    Column[] partition = keys.stream().map(functions::col).toArray(Column[]::new);
+    // monotonically_increasing_id is (partition index << 33) + position: the DataFrame's order
+    WindowSpec w = Window.partitionBy(partition).orderBy(functions.col(sequence).desc(),
+        functions.col(POS).desc());
+    return winners(batch.withColumn(POS, functions.monotonically_increasing_id()), w, batch)
+        .drop(POS);
+  }
+
+  private static Dataset<Row> winners(Dataset<Row> rows, WindowSpec w, Dataset<Row> batch) {
     // Streaming micro-batches run without adaptive execution, so the shuffle would leave
     // spark.sql.shuffle.partitions tasks (200 by default), each writing a small fragment. Keep
     // the input's parallelism instead.
     int parts = Math.max(1, batch.queryExecution().toRdd().getNumPartitions());
-    return batch.where(change.isNull().or(change.notEqual("update_preimage")))
-        .withColumn(RANK, functions.row_number().over(w))
+    return rows.withColumn(RANK, functions.row_number().over(w))
         .where(functions.col(RANK).equalTo(1))
         .drop(RANK)
         .coalesce(parts);

@@ -96,7 +96,7 @@ public final class PartitionWriter
     }
   }
 
-  private static List<List<Object>> keys(List<List<Object>> keys) {
+  private static List<List<Object>> keys(java.util.Collection<List<Object>> keys) {
     return new java.util.ArrayList<>(keys); // serializable, may hold nulls
   }
 

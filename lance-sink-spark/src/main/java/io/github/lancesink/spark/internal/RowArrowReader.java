@@ -31,8 +31,10 @@ final class RowArrowReader extends ArrowReader {
   private ArrowWriter writer;
   private FixedSizeListVector vector;
   private long maxCommitMicros = Long.MIN_VALUE;
-  private final List<List<Object>> replacedKeys = new ArrayList<>();
-  private final List<List<Object>> deletedKeys = new ArrayList<>();
+  // sets: a partition reports each distinct key (or group) once, so the driver's memory grows
+  // with distinct keys, not rows
+  private final java.util.Set<List<Object>> replacedKeys = new java.util.LinkedHashSet<>();
+  private final java.util.Set<List<Object>> deletedKeys = new java.util.LinkedHashSet<>();
   private long deletes;
   private long nullKeys;
   private long bytes;
@@ -87,8 +89,8 @@ final class RowArrowReader extends ArrowReader {
       if (tsOrd >= 0 && !row.isNullAt(tsOrd)) {
         maxCommitMicros = Math.max(maxCommitMicros, row.getLong(tsOrd));
       }
-      if (layout.changeFeedMode()) {
-        boolean delete = ctOrd >= 0 && !row.isNullAt(ctOrd)
+      if (layout.keyed()) {
+        boolean delete = layout.changeFeedMode() && ctOrd >= 0 && !row.isNullAt(ctOrd)
             && "delete".equals(row.getUTF8String(ctOrd).toString());
         List<Object> key = layout.key(row);
         (delete ? deletedKeys : replacedKeys).add(key);
@@ -142,8 +144,8 @@ final class RowArrowReader extends ArrowReader {
     }
     if (badChange != null) {
       for (int r : badChange) {
-        checks.record(RowLayout.CHANGE_TYPE, "must be 'insert' in append mode (updates and"
-            + " deletes need WriteMode.cdc)", root, r);
+        checks.record(RowLayout.CHANGE_TYPE, "must be 'insert' outside WriteMode.cdc (updates"
+            + " and deletes need WriteMode.cdc)", root, r);
       }
     }
     return n > 0;
@@ -174,11 +176,11 @@ final class RowArrowReader extends ArrowReader {
     }
   }
 
-  List<List<Object>> replacedKeys() {
+  java.util.Collection<List<Object>> replacedKeys() {
     return replacedKeys;
   }
 
-  List<List<Object>> deletedKeys() {
+  java.util.Collection<List<Object>> deletedKeys() {
     return deletedKeys;
   }
 

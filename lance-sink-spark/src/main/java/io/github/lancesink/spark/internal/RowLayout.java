@@ -41,7 +41,8 @@ public final class RowLayout implements Serializable {
   private final List<String> selectOrder;
   private final List<String> outputOrder;
   private final String timeZoneId;
-  private boolean changeFeedMode; // CDC: deletes are not stored, keys are collected
+  private boolean keyed; // upsert, replaceGroups, CDC: keys are collected
+  private boolean changeFeedMode; // CDC: deletes are not stored
   private int[] keyOrdinals = new int[0];
   private org.apache.spark.sql.types.DataType[] keyTypes = new org.apache.spark.sql.types.DataType[0];
 
@@ -112,19 +113,35 @@ public final class RowLayout implements Serializable {
    * rows to remove, and {@code delete} rows are not stored.
    */
   public RowLayout forChangeFeed(List<String> keys) {
+    forKeys(keys);
     changeFeedMode = true;
+    return this;
+  }
+
+  /**
+   * Returns this layout set up for upsert or replaceGroups: the key (or group) columns are read
+   * from every row, every row is stored, and {@code _change_type}, if present, must be {@code
+   * insert} as in append mode.
+   */
+  public RowLayout forKeys(List<String> keys) {
+    keyed = true;
     keyOrdinals = new int[keys.size()];
     keyTypes = new org.apache.spark.sql.types.DataType[keys.size()];
     for (int i = 0; i < keys.size(); i++) {
       int ord = java.util.Arrays.asList(plain.fieldNames()).indexOf(keys.get(i));
       if (ord < 0) {
-        throw new IllegalArgumentException("key column '" + keys.get(i) + "' is not a stored"
-            + " column of the batch (columns: " + outputOrder + ")");
+        throw io.github.lancesink.internal.Errors.config("Key column '" + keys.get(i)
+            + "' is not a stored column of the batch (columns: " + outputOrder + ")");
       }
       keyOrdinals[i] = ord;
       keyTypes[i] = plain.fields()[ord].dataType();
     }
     return this;
+  }
+
+  /** Whether the executors collect the key (or group) values of the rows. */
+  public boolean keyed() {
+    return keyed;
   }
 
   public boolean changeFeedMode() {

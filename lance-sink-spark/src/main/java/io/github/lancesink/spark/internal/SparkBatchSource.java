@@ -29,12 +29,17 @@ import org.apache.spark.sql.util.ArrowUtils;
  * the fragment metadata comes back to the driver, so driver memory does not grow with the batch.
  * The core then commits all fragments, with the dedup marker, in one Lance commit.
  *
- * <p>In CDC mode the batch is first collapsed on the cluster to the latest change per key
- * ({@link ChangeFeedCollapse}); executors store the winning inserts and post-images and return
- * the keys they saw, and the core's keyed commit removes the stored rows of those keys in the
- * same commit. Driver memory is then bounded by the number of distinct keys in the batch (what
- * the core's {@link KeyedChange} holds), never by rows. Upsert and replaceGroups are not wired
- * yet and are rejected before anything is written.
+ * <p>The keyed modes share one path. The batch is first reduced on the cluster where the mode
+ * collapses rows: CDC keeps the latest change per key ({@link ChangeFeedCollapse#latestPerKey}),
+ * an upsert with a sequence column keeps the row with the largest sequence value per key (ties:
+ * the row later in the DataFrame's order, {@link ChangeFeedCollapse#largestSequence}). Upsert and
+ * replaceGroups batches are checked on the cluster first ({@link KeyedBatchChecks}: null keys or
+ * groups, null sequence values, duplicate upsert keys without a sequence column), so a bad batch
+ * is rejected before anything is written. Executors store the surviving rows and return the
+ * distinct keys (or group values) they saw; the driver hands the core ONE {@link KeyedChange}
+ * and the core's keyed commit removes the stored rows of those keys (every stored row of a
+ * replaced group) and adds the new fragments in the same commit. Driver memory is bounded by
+ * the number of distinct keys or groups in the batch, never by rows.
  */
 public final class SparkBatchSource implements BatchSource {
   private final Dataset<Row> batch;
@@ -58,11 +63,17 @@ public final class SparkBatchSource implements BatchSource {
     this.identityColumns = identityColumns.isEmpty() ? mode.keys() : identityColumns;
     this.batchRows = batchRows;
     String tz = batch.sparkSession().conf().get("spark.sql.session.timeZone", "UTC");
-    this.input = mode.kind() == WriteMode.Kind.CDC ? ChangeFeedCollapse.latestPerKey(batch,
-        mode.keys()) : batch;
+    this.input = switch (mode.kind()) {
+      case CDC -> ChangeFeedCollapse.latestPerKey(batch, mode.keys());
+      case UPSERT -> mode.sequenceColumn()
+          .map(s -> ChangeFeedCollapse.largestSequence(batch, mode.keys(), s)).orElse(batch);
+      default -> batch;
+    };
     RowLayout plan = RowLayout.plan(input.schema(), vectorColumn, dimension, tz);
-    this.layout = mode.kind() == WriteMode.Kind.CDC && plan.hasChangeType()
-        ? plan.forChangeFeed(mode.keys()) : plan;
+    boolean keyed = mode.kind() == WriteMode.Kind.CDC ? plan.hasChangeType()
+        : mode.kind() != WriteMode.Kind.APPEND;
+    this.layout = !keyed ? plan : mode.kind() == WriteMode.Kind.CDC
+        ? plan.forChangeFeed(mode.keys()) : plan.forKeys(mode.keys());
     this.batchSchema = batch.schema();
   }
 
@@ -88,15 +99,14 @@ public final class SparkBatchSource implements BatchSource {
 
   @Override
   public Staged stage(LanceTable table, long batchId) {
-    if (mode.kind() != WriteMode.Kind.APPEND && mode.kind() != WriteMode.Kind.CDC) {
-      throw Errors.config("Write mode " + mode + " is not supported by lance-sink-spark in this"
-          + " version; nothing was written. Use WriteMode.append() or WriteMode.cdc(...).");
-    }
     for (String c : identityColumns) {
       if (!layout.selectOrder().contains(c)) {
         throw Errors.config("Row identity column '" + c + "' is not a stored column of the batch"
             + " (columns: " + layout.selectOrder() + ")");
       }
+    }
+    if (mode.kind() == WriteMode.Kind.UPSERT || mode.kind() == WriteMode.Kind.REPLACE_GROUPS) {
+      KeyedBatchChecks.check(batch, mode, batchId);
     }
     Column[] cols = layout.selectOrder().stream().map(functions::col).toArray(Column[]::new);
     Dataset<Row> projected = input.select(cols);
@@ -139,10 +149,11 @@ public final class SparkBatchSource implements BatchSource {
       deleted.addAll(r.deletedKeys());
       maxCommitMicros = Math.max(maxCommitMicros, r.maxCommitMicros());
     }
-    if (!layout.changeFeedMode()) {
+    if (!layout.keyed()) {
       return new Staged(fragments, rows);
     }
-    // the collapse left one change per key, so a key is either replaced or deleted
+    // CDC: the collapse left one change per key, so a key is either replaced or deleted;
+    // upsert and replaceGroups replace every key (group) of the batch and delete none
     return new Staged(fragments, rows,
         Optional.of(new KeyedChange(mode.keys(), replaced, deleted)));
   }

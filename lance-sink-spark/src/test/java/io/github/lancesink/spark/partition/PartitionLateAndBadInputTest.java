@@ -7,6 +7,8 @@ import static io.github.lancesink.spark.partition.PartitionFiles.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.lancesink.BatchResult;
+import io.github.lancesink.WriteMode;
 import io.github.lancesink.partition.BadPartitionPolicy;
 import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
@@ -91,6 +93,36 @@ class PartitionLateAndBadInputTest {
     }
     assertThat(events).hasSize(2);
     List<Long> expected = new ArrayList<>(ids(1, 0, 5));
+    expected.addAll(ids(2, 0, 5));
+    assertThat(lanceIds(table)).isEqualTo(expected);
+  }
+
+  /**
+   * Purpose: under {@code reprocess()} with {@code replaceGroups("grp")} a late file makes the
+   * Spark runner write its partition again, replacing that partition's stored rows exactly
+   * once. Steps: partitions 1 and 2 (5 rows each), then a late file of 3 rows in partition 1.
+   * Pass: one reprocessed partition (revision 1, COMMITTED, 8 rows); later cycles reprocess
+   * nothing; Lance holds every id exactly once (no duplicate of partition 1's first file).
+   */
+  @Test
+  void aLateFileReplacesItsPartitionOnceUnderReplaceGroups() {
+    files.complete(1, 5);
+    files.complete(2, 5);
+    try (SparkPartitionRunner r = runner().writeMode(WriteMode.replaceGroups("grp"))
+        .lateDataPolicy(LateDataPolicy.reprocess()).build()) {
+      assertThat(r.runOnce().processedPaths()).containsExactly(path(1), path(2));
+      files.file(1, 1, 3);
+      CycleResult c = r.runOnce();
+      assertThat(c.reprocessed()).singleElement().satisfies(p -> {
+        assertThat(p.path()).isEqualTo(path(1));
+        assertThat(p.revision()).isEqualTo(1);
+        assertThat(p.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+        assertThat(p.rows()).isEqualTo(8);
+      });
+      assertThat(r.runOnce().reprocessed()).as("once per change").isEmpty();
+    }
+    List<Long> expected = new ArrayList<>(ids(1, 0, 5));
+    expected.addAll(ids(1, 1, 3));
     expected.addAll(ids(2, 0, 5));
     assertThat(lanceIds(table)).isEqualTo(expected);
   }
