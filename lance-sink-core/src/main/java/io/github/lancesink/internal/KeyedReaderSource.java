@@ -43,11 +43,7 @@ public final class KeyedReaderSource implements BatchSource {
 
   @Override
   public Schema schema() {
-    try {
-      return reader.getVectorSchemaRoot().getSchema();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the batch schema", e);
-    }
+    return ArrowReaders.schema(reader);
   }
 
   @Override

@@ -24,11 +24,7 @@ public final class ReaderSource implements BatchSource {
 
   @Override
   public Schema schema() {
-    try {
-      return reader.getVectorSchemaRoot().getSchema();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the batch schema", e);
-    }
+    return ArrowReaders.schema(reader);
   }
 
   private ValidatingReader validating(long batchId) {

@@ -2,8 +2,6 @@ package io.github.lancesink.internal;
 
 import io.github.lancesink.InvalidBatchException;
 import java.io.IOException;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -26,22 +24,10 @@ public final class ValidatingReader extends ArrowReader {
   private InvalidBatchException failure;
 
   public ValidatingReader(ArrowReader delegate, RowChecks checks, long batchId) {
-    super(allocatorOf(delegate));
+    super(ArrowReaders.allocator(delegate));
     this.delegate = delegate;
     this.checks = checks;
     this.batchId = batchId;
-  }
-
-  private static BufferAllocator allocatorOf(ArrowReader reader) {
-    try {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      for (FieldVector v : root.getFieldVectors()) {
-        return v.getAllocator();
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the batch schema: " + e.getMessage(), e);
-    }
-    throw new IllegalArgumentException("the batch has no columns");
   }
 
   /** The batch schema as the caller's reader declares it. */

@@ -1,6 +1,7 @@
 package io.github.lancesink.internal.lance;
 
 import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.internal.ArrowReaders;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.spi.IndexSpec;
@@ -21,7 +22,6 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.CommitBuilder;
@@ -220,7 +220,7 @@ public final class NativeLanceTable implements LanceTable {
   @Override
   public StagedFragments writeFragments(ArrowReader data) {
     ensureOpen();
-    BufferAllocator readerAllocator = allocatorOf(data);
+    BufferAllocator readerAllocator = ArrowReaders.allocator(data);
     try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(readerAllocator)) {
       Data.exportArrayStream(readerAllocator, data, stream);
       List<FragmentMetadata> fragments =
@@ -237,17 +237,6 @@ public final class NativeLanceTable implements LanceTable {
     } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
-  }
-
-  private static BufferAllocator allocatorOf(ArrowReader reader) {
-    try {
-      for (FieldVector v : reader.getVectorSchemaRoot().getFieldVectors()) {
-        return v.getAllocator();
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the batch schema: " + e.getMessage(), e);
-    }
-    throw new IllegalArgumentException("the batch has no columns");
   }
 
   @Override
