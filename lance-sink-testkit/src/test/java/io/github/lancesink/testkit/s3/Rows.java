@@ -1,60 +1,24 @@
 package io.github.lancesink.testkit.s3;
 
+import io.github.lancesink.testkit.TestBatch;
 import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-/** Builds small Arrow batches (id, text, vector) for the object-store tests. */
+/** Arrow input (through the testkit's {@link TestBatch}) and id helpers for the S3 tests. */
 final class Rows {
   private Rows() {}
 
   static Schema schema(int dim) {
-    Field item = new Field("item", FieldType.notNullable(
-        new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
-    return new Schema(List.of(
-        Field.notNullable("id", new ArrowType.Int(64, true)),
-        Field.nullable("text", ArrowType.Utf8.INSTANCE),
-        new Field("vector", FieldType.nullable(new ArrowType.FixedSizeList(dim)), List.of(item))));
+    return TestBatch.empty(dim).schema();
   }
 
-  /** A reader over one batch of ids [from, from+n); vector[i] = id + j/1000. */
+  /** A reader over one batch of ids [from, from+n); vector[i] = id + j/1000 (TestBatch rows). */
   static ArrowReader reader(BufferAllocator alloc, long from, int n, int dim) {
-    return new OneBatchReader(alloc, schema(dim), root -> fill(root, from, n, dim, -1));
-  }
-
-  /** Like {@link #reader} but row {@code nanRow} has a NaN in its vector. */
-  static ArrowReader readerWithNan(BufferAllocator alloc, long from, int n, int dim, int nanRow) {
-    return new OneBatchReader(alloc, schema(dim), root -> fill(root, from, n, dim, nanRow));
-  }
-
-  static void fill(VectorSchemaRoot root, long from, int n, int dim, int nanRow) {
-    root.allocateNew();
-    BigIntVector id = (BigIntVector) root.getVector("id");
-    VarCharVector text = (VarCharVector) root.getVector("text");
-    FixedSizeListVector vec = (FixedSizeListVector) root.getVector("vector");
-    Float4Vector vals = (Float4Vector) vec.getDataVector();
-    vals.allocateNew(n * dim);
-    for (int i = 0; i < n; i++) {
-      id.setSafe(i, from + i);
-      text.setSafe(i, ("doc-" + (from + i)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      vec.setNotNull(i);
-      for (int j = 0; j < dim; j++) {
-        vals.setSafe(i * dim + j, i == nanRow && j == 0 ? Float.NaN : (from + i) + j / 1000f);
-      }
-    }
-    vals.setValueCount(n * dim);
-    root.setRowCount(n);
+    return TestBatch.sequential(from, n, dim).open(alloc);
   }
 
   /** Every id in the table's latest version, sorted (duplicates kept). */
@@ -75,41 +39,5 @@ final class Rows {
   /** The ids from, from+1, ..., from+n-1. */
   static List<Long> range(long from, int n) {
     return java.util.stream.LongStream.range(from, from + n).boxed().toList();
-  }
-
-  /** An ArrowReader that yields one batch filled by a callback. */
-  static final class OneBatchReader extends ArrowReader {
-    private final Schema schema;
-    private final java.util.function.Consumer<VectorSchemaRoot> filler;
-    private boolean done;
-
-    OneBatchReader(BufferAllocator a, Schema s, java.util.function.Consumer<VectorSchemaRoot> f) {
-      super(a);
-      this.schema = s;
-      this.filler = f;
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      if (done) {
-        return false;
-      }
-      done = true;
-      filler.accept(getVectorSchemaRoot());
-      return true;
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    protected void closeReadSource() {}
-
-    @Override
-    protected Schema readSchema() {
-      return schema;
-    }
   }
 }
