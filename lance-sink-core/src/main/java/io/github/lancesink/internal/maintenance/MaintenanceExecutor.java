@@ -7,13 +7,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the maintenance a commit made due, inline or on one background thread. {@link
- * #afterCommit} never throws and, in background mode, never waits: a commit made while a run is
- * in progress is counted and folded into the next run.
+ * #afterCommit} never throws and, in background mode, never waits: a commit made while a cycle is
+ * in progress is counted, and the background thread plans again as soon as that cycle ends (so
+ * the last commit of a stream is never left unplanned because an earlier cycle was busy).
  */
 public final class MaintenanceExecutor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceExecutor.class);
@@ -23,6 +25,10 @@ public final class MaintenanceExecutor implements AutoCloseable {
   private final MaintenanceRunner runner;
   private final ExecutorService background;
   private final AtomicBoolean running = new AtomicBoolean();
+  /** Commits observed; the background loop re-plans until it has seen the latest one. */
+  private final AtomicLong requests = new AtomicLong();
+  private volatile long[] latest = {-1, -1}; // batch id, version of the latest commit
+  private volatile boolean closed;
 
   public MaintenanceExecutor(OptimizePolicy policy, MaintenancePlanner planner,
       MaintenanceRunner runner, String writerId) {
@@ -47,19 +53,48 @@ public final class MaintenanceExecutor implements AutoCloseable {
     try {
       if (background == null) {
         runner.cycle(batchId, version, true);
-      } else if (running.compareAndSet(false, true)) {
-        background.execute(() -> {
-          try {
-            runner.cycle(batchId, version, false);
-          } finally {
-            running.set(false);
-          }
-        });
+        return;
+      }
+      latest = new long[] {batchId, version};
+      requests.incrementAndGet();
+      if (running.compareAndSet(false, true)) {
+        background.execute(this::drain);
       }
     } catch (RejectedExecutionException e) {
       running.set(false); // closed concurrently; nothing to do
     } catch (RuntimeException e) {
       LOG.warn("lance-sink maintenance after batch {} failed unexpectedly; ignored", batchId, e);
+    }
+  }
+
+  /**
+   * The background loop: one cycle for the latest commit, again while commits arrived during it.
+   * Releasing {@code running} and re-checking the counter closes the window in which a commit
+   * could see the loop busy just as it decides to stop.
+   */
+  private void drain() {
+    boolean holding = true;
+    try {
+      while (!closed) {
+        long seen = requests.get();
+        long[] commit = latest;
+        runner.cycle(commit[0], commit[1], false);
+        if (requests.get() != seen) {
+          continue;
+        }
+        running.set(false);
+        holding = false;
+        if (requests.get() == seen || closed || !running.compareAndSet(false, true)) {
+          return;
+        }
+        holding = true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("lance-sink background maintenance cycle failed unexpectedly; ignored", e);
+    } finally {
+      if (holding) {
+        running.set(false);
+      }
     }
   }
 
@@ -74,6 +109,7 @@ public final class MaintenanceExecutor implements AutoCloseable {
     if (background == null) {
       return;
     }
+    closed = true;
     background.shutdown();
     try {
       if (!background.awaitTermination(policy.budget().toMillis(), TimeUnit.MILLISECONDS)) {
