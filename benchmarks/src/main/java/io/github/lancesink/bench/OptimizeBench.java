@@ -30,7 +30,9 @@ import org.lance.ipc.ScanOptions;
  * (index-free) search. Ends with the same table freshly compacted and re-indexed as the query
  * baseline. System properties (defaults = the issue's full size): bench.optimize.batches (1000),
  * .rows (2000), .dim (128), .window (100), .queries (20), .nprobes (20), .refine (10), .ef
- * (100, HNSW search breadth).
+ * (100, HNSW search breadth), .intervalMs (200: one micro-batch every 200 ms, a stream 300x
+ * faster than a 1-minute trigger; 0 = back to back, which measures saturation rather than a
+ * stream, because background maintenance then has no time between batches at all).
  */
 final class OptimizeBench {
   private OptimizeBench() {}
@@ -43,6 +45,7 @@ final class OptimizeBench {
     final List<double[]> windows = new ArrayList<>(); // per window: see COLUMNS
     final List<double[]> buckets = new ArrayList<>(); // per 10 batches: batch, fragments, p50
     double rowsPerSec;
+    double streamSeconds;
     double freshP99 = Double.NaN;
 
     Run(String name) {
@@ -56,6 +59,7 @@ final class OptimizeBench {
     int dim = Integer.getInteger("bench.optimize.dim", 128);
     int window = Integer.getInteger("bench.optimize.window", 100);
     int queries = Integer.getInteger("bench.optimize.queries", 20);
+    long intervalMs = Long.getLong("bench.optimize.intervalMs", 200);
     Path work = Files.createTempDirectory("lance-sink-optimize-bench");
     Clusters data = new Clusters(dim, 7);
     List<float[]> qs = new ArrayList<>();
@@ -64,15 +68,15 @@ final class OptimizeBench {
     }
     List<List<Set<Long>>> truth = new ArrayList<>();
     Run withPolicy = stream("default", OptimizePolicy.defaults(), work, data, qs, truth,
-        batches, rows, window);
+        batches, rows, window, intervalMs);
     Run never = stream("never", OptimizePolicy.never(), work, data, qs, truth, batches, rows,
-        window);
-    OptimizeReport.write(withPolicy, never, batches, rows, dim, window, queries);
+        window, intervalMs);
+    OptimizeReport.write(withPolicy, never, batches, rows, dim, window, queries, intervalMs);
   }
 
   private static Run stream(String name, OptimizePolicy policy, Path work, Clusters data,
-      List<float[]> qs, List<List<Set<Long>>> truth, int batches, int rows, int window)
-      throws Exception {
+      List<float[]> qs, List<List<Set<Long>>> truth, int batches, int rows, int window,
+      long intervalMs) throws Exception {
     Run run = new Run(name);
     String uri = work.resolve(name + ".lance").toString();
     boolean computeTruth = truth.isEmpty();
@@ -82,7 +86,13 @@ final class OptimizeBench {
     try (BufferAllocator alloc = new RootAllocator();
         LanceSink sink = LanceSink.builder().tableUri(uri).writerId("bench")
             .vectorColumn("vector", data.dim).optimizePolicy(policy).build()) {
+      long streamStart = System.nanoTime();
       for (int b = 0; b < batches; b++) {
+        long due = streamStart + b * intervalMs * 1_000_000L; // fixed rate; never catches up
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+        }
         try (VectorSchemaRoot root = data.batch(alloc, (long) b * rows, rows, b);
             ArrowReader reader = BenchData.readerOf(root, alloc)) {
           long t0 = System.nanoTime();
@@ -118,6 +128,7 @@ final class OptimizeBench {
         }
       }
       run.rowsPerSec = (double) batches * rows / writeSeconds;
+      run.streamSeconds = (System.nanoTime() - streamStart) / 1e9;
     }
     if (policy.enabled()) {
       run.freshP99 = freshBaseline(uri, qs);
@@ -143,10 +154,15 @@ final class OptimizeBench {
           Thread.sleep(5_000);
         }
       }
-      var spec = t.indices().stream()
+      var vector = t.indices().stream()
           .filter(i -> i.kind() == io.github.lancesink.spi.IndexState.Kind.VECTOR).findFirst();
-      if (spec.isPresent()) {
-        t.optimizeIndices(spec.get().segments() + 1); // merge every segment and new rows
+      if (vector.isPresent()) {
+        // a fresh index over every row, with the parameters AUTO derives for this row count
+        long rows = t.stats().rows();
+        t.createIndex(new io.github.lancesink.spi.IndexSpec(vector.get().column(),
+            vector.get().name(), io.github.lancesink.spi.IndexState.Kind.VECTOR,
+            io.github.lancesink.policy.VectorIndexType.IVF_SQ, (int) Math.max(1, rows / 4096),
+            0, io.github.lancesink.policy.DistanceMetric.L2));
       }
       System.out.printf("fresh baseline: %d rows, %d -> %d fragments%n", s.rows(),
           s.fragments(), t.stats().fragments());

@@ -15,9 +15,10 @@ final class OptimizeReport {
   private OptimizeReport() {}
 
   static void write(OptimizeBench.Run policy, OptimizeBench.Run never, int batches, int rows,
-      int dim, int window, int queries) throws Exception {
+      int dim, int window, int queries, long intervalMs) throws Exception {
     Results t = new Results("Optimize cadence: " + batches + " micro-batches x " + rows
-        + " rows x " + dim + "-d, OptimizePolicy.defaults() vs never(), windows of " + window,
+        + " rows x " + dim + "-d, OptimizePolicy.defaults() vs never(), windows of " + window
+        + (intervalMs > 0 ? ", one batch every " + intervalMs + " ms" : ", back to back"),
         "run", "batches", "fragments", "versions", "unindexed rows", "index deltas",
         "commit p50 ms", "commit p99 ms", "query p50 ms", "query p99 ms", "recall@10");
     for (OptimizeBench.Run r : List.of(policy, never)) {
@@ -34,15 +35,26 @@ final class OptimizeReport {
     t.note(String.format("Throughput (rows / time inside sink.write): default %.0f rows/s, never"
         + " %.0f rows/s, ratio %.3f (target >= 0.85).", policy.rowsPerSec, never.rowsPerSec,
         policy.rowsPerSec / never.rowsPerSec));
+    t.note(String.format("Stream wall time (batch 1 to the last commit, queries between windows"
+        + " included): default %.1f s, never %.1f s.", policy.streamSeconds, never.streamSeconds));
     t.note(String.format("Commit p50, last window / first window (default policy): %.2f"
         + " (target <= 1.2). never(): %.2f.", last[5] / first[5],
         never.windows.get(never.windows.size() - 1)[5] / never.windows.get(0)[5]));
     t.note(String.format("Query p99, last window %.1f ms vs the same table freshly compacted and"
         + " index-merged %.1f ms: ratio %.2f (target <= 1.5).", last[8], policy.freshP99,
         last[8] / policy.freshP99));
-    t.note(String.format("Fragments with the default policy peaked at %d (bound: ceil(rows /"
-        + " 1,048,576) + maxFragments 64 + the batches committed during one background run)."
-        + " Lowest recall@10 across windows: %.3f (target >= 0.9).", maxFragments, minRecall));
+    long totalRows = (long) batches * rows;
+    int fanIn = io.github.lancesink.policy.OptimizePolicy.DEFAULT_COMPACTION_FAN_IN;
+    long target = io.github.lancesink.policy.OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT;
+    int tiers = (int) Math.ceil(Math.log((double) target / rows) / Math.log(fanIn));
+    long bound = (totalRows + target - 1) / target + (long) tiers * (fanIn - 1)
+        + io.github.lancesink.policy.OptimizePolicy.DEFAULT_EVERY_COMMITS;
+    t.note(String.format("Fragments with the default policy peaked at %d. Bound: ceil(rows /"
+        + " 1,048,576) + %d size tiers x (fan-in %d - 1) + the %d commits between runs = %d at"
+        + " %,d rows, plus the batches that commit during one background run. Lowest recall@10"
+        + " across windows: %.3f (target >= 0.9).", maxFragments, tiers, fanIn,
+        io.github.lancesink.policy.OptimizePolicy.DEFAULT_EVERY_COMMITS, bound, totalRows,
+        minRecall));
     t.note("Queries: " + queries + " per window, k=10, nprobes="
         + Integer.getInteger("bench.optimize.nprobes", 20) + ", refine factor "
         + Integer.getInteger("bench.optimize.refine", 10) + ", ef "

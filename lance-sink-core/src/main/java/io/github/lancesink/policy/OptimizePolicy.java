@@ -38,7 +38,7 @@ import java.util.TreeSet;
  * @since 0.1.0
  */
 public final class OptimizePolicy implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Background: maintenance never adds latency to a batch. */
   public static final MaintenanceMode DEFAULT_MODE = MaintenanceMode.BACKGROUND;
@@ -56,6 +56,8 @@ public final class OptimizePolicy implements Serializable {
   public static final double DEFAULT_MAX_DELETED_RATIO = 0.10;
   /** Lance's own default target fragment size. */
   public static final long DEFAULT_TARGET_ROWS_PER_FRAGMENT = 1_048_576;
+  /** Merge 8 fragments of one size tier at a time: each row is rewritten about once per tier. */
+  public static final int DEFAULT_COMPACTION_FAN_IN = 8;
   /** Below 100k rows a flat scan is fast enough and IVF training has too few samples. */
   public static final long DEFAULT_INDEX_MIN_ROWS = 100_000;
   /** Each delta segment is searched separately; merge once there are more than 4. */
@@ -87,6 +89,7 @@ public final class OptimizePolicy implements Serializable {
   private final int indexSubVectors;
   private final DistanceMetric metric;
   private final int maxIndexDeltas;
+  private final int compactionFanIn;
   private final double retrainDrift;
   private final Set<String> scalarIndexColumns;
   private final int retainVersions;
@@ -109,6 +112,7 @@ public final class OptimizePolicy implements Serializable {
     this.indexSubVectors = b.indexSubVectors;
     this.metric = b.metric;
     this.maxIndexDeltas = b.maxIndexDeltas;
+    this.compactionFanIn = b.compactionFanIn;
     this.retrainDrift = b.retrainDrift;
     this.scalarIndexColumns = Set.copyOf(b.scalarIndexColumns);
     this.retainVersions = b.retainVersions;
@@ -178,6 +182,15 @@ public final class OptimizePolicy implements Serializable {
   /** Compaction merges small fragments into fragments of about this many rows. */
   public long targetRowsPerFragment() {
     return targetRowsPerFragment;
+  }
+
+  /**
+   * Size-tiered compaction: fragments are grouped in size tiers this factor apart, and a tier is
+   * merged once it (with the tiers below it) holds this many fragments. Larger values rewrite
+   * rows fewer times but leave more small fragments between merges.
+   */
+  public int compactionFanIn() {
+    return compactionFanIn;
   }
 
   /** The vector index is built once the table has this many rows; 0 = never build it. */
@@ -266,7 +279,8 @@ public final class OptimizePolicy implements Serializable {
     return "OptimizePolicy{mode=" + mode + ", budget=" + budget + ", everyCommits=" + everyCommits
         + ", interval=" + interval + ", maxFragments=" + maxFragments + ", maxUnindexedRows="
         + maxUnindexedRows + ", maxDeletedRatio=" + maxDeletedRatio + ", targetRowsPerFragment="
-        + targetRowsPerFragment + ", indexMinRows=" + indexMinRows + ", indexType=" + indexType
+        + targetRowsPerFragment + ", compactionFanIn=" + compactionFanIn
+        + ", indexMinRows=" + indexMinRows + ", indexType=" + indexType
         + ", indexPartitions=" + indexPartitions + ", indexSubVectors=" + indexSubVectors
         + ", metric=" + metric + ", maxIndexDeltas=" + maxIndexDeltas + ", retrainDrift="
         + retrainDrift + ", scalarIndexColumns=" + new TreeSet<>(scalarIndexColumns)
@@ -296,6 +310,7 @@ public final class OptimizePolicy implements Serializable {
     private int indexSubVectors;
     private DistanceMetric metric = DistanceMetric.L2;
     private int maxIndexDeltas = DEFAULT_MAX_INDEX_DELTAS;
+    private int compactionFanIn = DEFAULT_COMPACTION_FAN_IN;
     private double retrainDrift = DEFAULT_RETRAIN_DRIFT;
     private Set<String> scalarIndexColumns = Set.of();
     private int retainVersions = DEFAULT_RETAIN_VERSIONS;
@@ -319,6 +334,7 @@ public final class OptimizePolicy implements Serializable {
       indexSubVectors = p.indexSubVectors;
       metric = p.metric;
       maxIndexDeltas = p.maxIndexDeltas;
+      compactionFanIn = p.compactionFanIn;
       retrainDrift = p.retrainDrift;
       scalarIndexColumns = p.scalarIndexColumns;
       retainVersions = p.retainVersions;
@@ -373,6 +389,12 @@ public final class OptimizePolicy implements Serializable {
     /** Within [1024, 10^9]. */
     public Builder targetRowsPerFragment(long rows) {
       this.targetRowsPerFragment = range("targetRowsPerFragment", rows, 1024, 1_000_000_000L);
+      return this;
+    }
+
+    /** Within [2, 64]: fragments of one size tier merged at a time (see compactionFanIn()). */
+    public Builder compactionFanIn(int fanIn) {
+      this.compactionFanIn = (int) range("compactionFanIn", fanIn, 2, 64);
       return this;
     }
 
@@ -462,7 +484,7 @@ public final class OptimizePolicy implements Serializable {
                 + " OptimizePolicy.never() to say so, or turn on a trigger");
       }
       if (indexSubVectors > 0
-          && (indexType == VectorIndexType.IVF_HNSW_SQ || indexType == VectorIndexType.IVF_FLAT)) {
+          && indexType != VectorIndexType.IVF_PQ && indexType != VectorIndexType.AUTO) {
         throw new IllegalStateException(
             "indexSubVectors=" + indexSubVectors + " applies to product quantization only, but"
                 + " indexType is " + indexType + "; use IVF_PQ or AUTO, or leave it 0");

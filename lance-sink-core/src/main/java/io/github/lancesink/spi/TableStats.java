@@ -1,5 +1,7 @@
 package io.github.lancesink.spi;
 
+import java.util.List;
+
 /**
  * The shape of a table at one version. A value the port cannot compute cheaply is {@code -1}.
  *
@@ -10,6 +12,8 @@ package io.github.lancesink.spi;
  * @param deletedRows rows marked deleted but not yet compacted away
  * @param unindexedRows rows not covered by the vector index (all rows when there is none)
  * @param indexDeltas delta segments of the vector index (0 when there is none)
+ * @param fragmentRows physical rows of each live fragment in dataset order, or empty when the
+ *     port does not report them (maintenance then compacts by fragment count alone)
  * @since 0.1.0
  */
 public record TableStats(
@@ -19,7 +23,18 @@ public record TableStats(
     long rows,
     long deletedRows,
     long unindexedRows,
-    long indexDeltas) {
+    long indexDeltas,
+    List<Long> fragmentRows) {
+
+  public TableStats {
+    fragmentRows = List.copyOf(fragmentRows);
+  }
+
+  /** Stats without per-fragment sizes. */
+  public TableStats(long version, long versions, long fragments, long rows, long deletedRows,
+      long unindexedRows, long indexDeltas) {
+    this(version, versions, fragments, rows, deletedRows, unindexedRows, indexDeltas, List.of());
+  }
 
   /** Stats of a table that does not exist yet. */
   public static TableStats absent() {

@@ -20,7 +20,7 @@ class InMemoryMaintenanceTest {
   @Test
   void theOptimizePolicyRunsOnTheFakeAndItsFailuresNeverFailABatch() throws Exception {
     OptimizePolicy policy = OptimizePolicy.builder().mode(MaintenanceMode.INLINE)
-        .everyCommits(2).indexMinRows(256).retryBackoff(Duration.ZERO).build();
+        .everyCommits(2).compactionFanIn(2).indexMinRows(256).retryBackoff(Duration.ZERO).build();
     List<SinkEvent.MaintenanceRan> ran = new ArrayList<>();
     try (RootAllocator alloc = new RootAllocator();
         InMemoryLanceTable table = InMemoryLanceTable.create().failNextMaintenance(1);

@@ -502,8 +502,11 @@ public final class NativeLanceTable implements LanceTable {
       List<Fragment> fragments = ds.getFragments();
       long physical = 0;
       long deleted = 0;
+      List<Long> sizes = new ArrayList<>(fragments.size());
       for (Fragment f : fragments) {
-        physical += f.metadata().getPhysicalRows();
+        long n = f.metadata().getPhysicalRows();
+        sizes.add(n);
+        physical += n;
         deleted += f.metadata().getNumDeletions();
       }
       long versions = ds.listVersions().size();
@@ -514,7 +517,7 @@ public final class NativeLanceTable implements LanceTable {
       long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
       long deltas = vector.map(IndexState::deltas).orElse(0);
       return new TableStats(
-          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas);
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes);
     } catch (Exception e) {
       throw classifyRead("stats", e);
     } finally {

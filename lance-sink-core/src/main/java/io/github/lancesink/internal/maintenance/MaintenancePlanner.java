@@ -96,12 +96,9 @@ public final class MaintenancePlanner {
     if (vector.isPresent() && trainedRows < 0) {
       trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
     }
-    long ideal = (stats.rows() + policy.targetRowsPerFragment() - 1)
-        / policy.targetRowsPerFragment();
-    if (stats.fragments() >= ideal + 2
-        || (policy.maxDeletedRatio() > 0 && deletedRatio(stats) > policy.maxDeletedRatio())) {
-      add(intents, now, new MaintenanceIntent(
-          MaintenanceAction.COMPACT, null, policy.targetRowsPerFragment()));
+    long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS));
+    if (compactTo > 0) {
+      add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
     }
     boolean replaced = false;
     if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
@@ -135,6 +132,59 @@ public final class MaintenancePlanner {
       add(intents, now, new MaintenanceIntent(MaintenanceAction.CLEANUP, null, keepFrom));
     }
     return new MaintenanceIntent.Plan(triggers, intents);
+  }
+
+  /**
+   * The row target of this run's compaction, or 0 for none. Lance rewrites every fragment with
+   * fewer rows than the target, so compacting towards the full {@code targetRowsPerFragment}
+   * every run would rewrite the growing tail fragment again and again (quadratic in the rows
+   * between full fragments). Instead compaction is size-tiered: fragments are grouped by size
+   * in tiers a factor {@link #fanIn()} apart, and once the smallest tiers hold {@code fanIn}
+   * fragments they are merged with a target equal to their total rows, which leaves every larger
+   * fragment untouched. A row is therefore rewritten about once per tier (three to four times
+   * on its way from a 2k-row batch to a 1M-row fragment). Too many fragments in total, or too
+   * many deleted rows, still merge everything small towards the full target.
+   */
+  long compactionTarget(TableStats stats, boolean overFragmentLimit) {
+    long full = policy.targetRowsPerFragment();
+    boolean deletes = policy.maxDeletedRatio() > 0
+        && deletedRatio(stats) > policy.maxDeletedRatio();
+    List<Long> sizes = stats.fragmentRows();
+    if (sizes.isEmpty() || sizes.size() != stats.fragments()) {
+      long ideal = (stats.rows() + full - 1) / full; // the port reports no sizes
+      return stats.fragments() >= ideal + 2 || deletes ? full : 0;
+    }
+    long small = sizes.stream().filter(n -> n < full).count();
+    if (deletes || (overFragmentLimit && small >= 2)) {
+      return full;
+    }
+    return tieredTarget(sizes, full, fanIn());
+  }
+
+  private int fanIn() {
+    return policy.compactionFanIn();
+  }
+
+  static long tieredTarget(List<Long> sizes, long full, int fanIn) {
+    java.util.TreeMap<Integer, long[]> tiers = new java.util.TreeMap<>(); // tier -> count, rows
+    for (long n : sizes) {
+      if (n > 0 && n < full) {
+        int tier = (int) Math.floor(Math.log(n) / Math.log(fanIn));
+        long[] t = tiers.computeIfAbsent(tier, k -> new long[2]);
+        t[0]++;
+        t[1] += n;
+      }
+    }
+    long count = 0;
+    long rows = 0;
+    for (long[] t : tiers.values()) {
+      count += t[0];
+      rows += t[1];
+      if (count >= fanIn) {
+        return Math.min(full, rows);
+      }
+    }
+    return 0;
   }
 
   private boolean add(List<MaintenanceIntent> intents, Instant now, MaintenanceIntent intent) {
@@ -210,7 +260,7 @@ public final class MaintenancePlanner {
   IndexSpec vectorSpec(long rows) {
     VectorIndexType type = policy.indexType();
     if (type == VectorIndexType.AUTO) {
-      type = VectorIndexType.IVF_HNSW_SQ;
+      type = VectorIndexType.IVF_SQ;
     }
     int partitions = policy.indexPartitions() > 0 ? policy.indexPartitions()
         : derivedPartitions(rows, type);

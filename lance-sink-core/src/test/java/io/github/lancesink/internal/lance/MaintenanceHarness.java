@@ -47,7 +47,7 @@ final class MaintenanceHarness implements AutoCloseable {
   static OptimizePolicy.Builder quiet() {
     return OptimizePolicy.builder().everyCommits(1_000_000).interval(Duration.ZERO)
         .maxFragments(0).maxUnindexedRows(0).maxDeletedRatio(0).indexMinRows(0)
-        .retrainDrift(0).retryBackoff(Duration.ofMinutes(1))
+        .retrainDrift(0).retryBackoff(Duration.ofMinutes(1)).compactionFanIn(3)
         .mode(io.github.lancesink.policy.MaintenanceMode.INLINE);
   }
 

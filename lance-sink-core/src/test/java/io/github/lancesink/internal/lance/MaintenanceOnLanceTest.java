@@ -37,7 +37,9 @@ class MaintenanceOnLanceTest {
               org.assertj.core.groups.Tuple.tuple(2L, List.of("every-commits")),
               org.assertj.core.groups.Tuple.tuple(5L, List.of("every-commits")));
       assertThat(h.ran(true)).containsExactly("compact", "compact");
-      assertThat(h.table.stats().fragments()).isEqualTo(2); // 1 compacted + batch 6
+      // size tiers: batches 0-2 and 3-5 each became one 300-row fragment (the first was not
+      // rewritten again), plus batch 6
+      assertThat(h.table.stats().fragmentRows()).containsExactly(300L, 300L, 100L);
       h.clock.advance(Duration.ofMinutes(10)); // 10 min since the run at batch 5
       h.write(7, 100);
       assertThat(h.events(SinkEvent.MaintenancePlanned.class)).last()

@@ -120,8 +120,52 @@ class MaintenancePlannerTest {
         .isEqualTo(122);
     assertThat(new MaintenancePlanner(quiet().indexMinRows(256).build(), Optional.of("v"), 12,
         Set.of(), clock.instant()).vectorSpec(1_000_000))
-        .satisfies(s -> assertThat(s.vectorType()).isEqualTo(VectorIndexType.IVF_HNSW_SQ))
-        .satisfies(s -> assertThat(s.partitions()).isEqualTo(61)); // AUTO, 1M / 16,384
+        .satisfies(s -> assertThat(s.vectorType()).isEqualTo(VectorIndexType.IVF_SQ))
+        .satisfies(s -> assertThat(s.partitions()).isEqualTo(244)); // AUTO, 1M / 4,096
+  }
+
+  /**
+   * Size-tiered compaction: nothing while no tier holds fan-in fragments; then exactly the small
+   * tier's rows as the target, so Lance (which rewrites fragments smaller than the target) leaves
+   * the larger fragments alone; the full target once fragments pass maxFragments or deleted rows
+   * pass their ratio.
+   */
+  @Test
+  void compactsBySizeTierSoLargeFragmentsAreNotRewrittenEveryRun() {
+    long full = 1_048_576;
+    assertThat(MaintenancePlanner.tieredTarget(List.of(16_000L, 2_000L, 2_000L), full, 4))
+        .isZero();
+    List<Long> tail = List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 2_000L, 2_000L, 2_000L,
+        2_000L);
+    assertThat(MaintenancePlanner.tieredTarget(tail, full, 4)).isEqualTo(8_000);
+    // the two 16k fragments join the four 2k ones once those are merged into a third 16k-tier one
+    assertThat(MaintenancePlanner.tieredTarget(
+        List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 2_000L), full, 4))
+        .isEqualTo(42_000);
+    // never past the full target, and never counting full fragments
+    assertThat(MaintenancePlanner.tieredTarget(
+        List.of(900_000L, 900_000L, 2_000L, 2_000L), full, 2)).isEqualTo(4_000);
+    assertThat(MaintenancePlanner.tieredTarget(
+        List.of(900_000L, 900_000L, 900_000L), full, 2)).isEqualTo(full);
+
+    MaintenancePlanner p = planner(quiet().everyCommits(1).maxFragments(6).compactionFanIn(4)
+        .maxDeletedRatio(0.2).build());
+    p.commitObserved();
+    TableStats tiered = new TableStats(10, 10, 5, 1_056_576, 0, 0, 0,
+        List.of(1_048_576L, 2_000L, 2_000L, 2_000L, 2_000L));
+    assertThat(p.plan(clock.instant(), tiered, NONE).intents()).singleElement()
+        .satisfies(i -> assertThat(i.argument()).isEqualTo(8_000));
+    TableStats notYet = new TableStats(10, 10, 4, 1_054_576, 0, 0, 0,
+        List.of(1_048_576L, 2_000L, 2_000L, 2_000L));
+    assertThat(p.plan(clock.instant(), notYet, NONE).intents()).isEmpty();
+    TableStats tooMany = new TableStats(10, 10, 7, 1_132_576, 0, 0, 0,
+        List.of(1_048_576L, 64_000L, 4_000L, 4_000L, 4_000L, 4_000L, 4_000L));
+    assertThat(p.plan(clock.instant(), tooMany, NONE).intents()).singleElement()
+        .satisfies(i -> assertThat(i.argument()).isEqualTo(full));
+    TableStats deleted = new TableStats(10, 10, 2, 800_000, 300_000, 0, 0,
+        List.of(1_048_576L, 52_000L));
+    assertThat(p.plan(clock.instant(), deleted, NONE).intents()).singleElement()
+        .satisfies(i -> assertThat(i.argument()).isEqualTo(full));
   }
 
   @Test

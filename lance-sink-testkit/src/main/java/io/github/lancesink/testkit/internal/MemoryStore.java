@@ -270,7 +270,8 @@ public final class MemoryStore implements LanceTable {
         .filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
     long unindexed = vector.map(i -> Math.max(0, rows - i.indexedRows())).orElse(rows);
     return new TableStats(v.version(), versions.size(), v.fragments().size(), rows, 0, unindexed,
-        vector.map(IndexState::deltas).orElse(0));
+        vector.map(IndexState::deltas).orElse(0),
+        v.fragments().stream().map(f -> (long) f.data().rows()).toList());
   }
 
   private static long rows(Version v) {
@@ -281,7 +282,7 @@ public final class MemoryStore implements LanceTable {
 
   @Override
   public synchronized void compact(long targetRowsPerFragment, double deletedRatio) {
-    compact();
+    compact(targetRowsPerFragment);
   }
 
   @Override
@@ -332,14 +333,24 @@ public final class MemoryStore implements LanceTable {
    * @return the number of versions added (0 or 2)
    */
   public synchronized int compact() {
+    return compact(Long.MAX_VALUE);
+  }
+
+  /**
+   * Like Lance, rewrites only the fragments with fewer rows than {@code targetRows} (here into
+   * one fragment, in the place of the first of them); larger fragments stay as they are.
+   */
+  private int compact(long targetRows) {
     ensureOpen();
     Version latest = latest("compact");
-    if (latest.fragments().size() < 2) {
+    List<Fragment> small = latest.fragments().stream()
+        .filter(f -> f.data().rows() < targetRows).toList();
+    if (small.size() < 2) {
       return 0;
     }
     FrozenBatches.Frozen merged;
     try (ArrowReader all = MemoryScanReader.open(schema,
-        latest.fragments().stream().map(Fragment::data).toList())) {
+        small.stream().map(Fragment::data).toList())) {
       merged = FrozenBatches.freeze(all, uri);
     } catch (IOException e) {
       throw fail("compact", e.getMessage());
@@ -347,7 +358,15 @@ public final class MemoryStore implements LanceTable {
     add("ReserveFragments", VersionProperties.Kind.NONE, Map.of(), latest.fragments(),
         latest.config());
     Fragment one = new Fragment(nextFragmentId++, merged);
-    add("Rewrite", VersionProperties.Kind.UNREADABLE, Map.of(), List.of(one), latest.config());
+    List<Fragment> after = new java.util.ArrayList<>();
+    for (Fragment f : latest.fragments()) {
+      if (f == small.get(0)) {
+        after.add(one);
+      } else if (!small.contains(f)) {
+        after.add(f);
+      }
+    }
+    add("Rewrite", VersionProperties.Kind.UNREADABLE, Map.of(), after, latest.config());
     return 2;
   }
 
