@@ -40,7 +40,9 @@ class InMemoryMaintenanceTest {
           .contains("compact", "build-index", "optimize-indices");
       assertThat(table.indices()).singleElement()
           .satisfies(i -> assertThat(i.column()).isEqualTo("vector"));
-      assertThat(table.stats().unindexedRows()).isZero();
+      // runs at batches 1 (compaction fails), 2 (its retry, then the index), 4 (refresh):
+      // only batch 5, committed after the last run, is outside the index
+      assertThat(table.stats().unindexedRows()).isEqualTo(100);
       assertThat(table.rows()).hasSize(600);
       assertThat(sink.lastCommittedBatchId()).hasValue(5);
     }
