@@ -46,6 +46,8 @@ final class OptimizeBench {
     final List<double[]> buckets = new ArrayList<>(); // per 10 batches: batch, fragments, p50
     double rowsPerSec;
     double streamSeconds;
+    /** Seconds spent per maintenance action (successful and failed runs), in run order. */
+    final java.util.Map<String, double[]> maintenance = new java.util.concurrent.ConcurrentSkipListMap<>();
     double freshP99 = Double.NaN;
 
     Run(String name) {
@@ -86,6 +88,13 @@ final class OptimizeBench {
     try (BufferAllocator alloc = new RootAllocator();
         LanceSink sink = LanceSink.builder().tableUri(uri).writerId("bench")
             .vectorColumn("vector", data.dim).optimizePolicy(policy).build()) {
+      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
+        double[] t = run.maintenance.computeIfAbsent(e.action(), k -> new double[2]);
+        synchronized (t) {
+          t[0] += 1;
+          t[1] += e.took().toNanos() / 1e9;
+        }
+      });
       long streamStart = System.nanoTime();
       for (int b = 0; b < batches; b++) {
         long due = streamStart + b * intervalMs * 1_000_000L; // fixed rate; never catches up

@@ -37,6 +37,11 @@ final class OptimizeReport {
         policy.rowsPerSec / never.rowsPerSec));
     t.note(String.format("Stream wall time (batch 1 to the last commit, queries between windows"
         + " included): default %.1f s, never %.1f s.", policy.streamSeconds, never.streamSeconds));
+    StringBuilder m = new StringBuilder("Background maintenance (default policy), runs and total"
+        + " seconds per action:");
+    policy.maintenance.forEach((action, v) -> m.append(String.format(" %s %d / %.1f s;", action,
+        (long) v[0], v[1])));
+    t.note(m.toString());
     t.note(String.format("Commit p50, last window / first window (default policy): %.2f"
         + " (target <= 1.2). never(): %.2f.", last[5] / first[5],
         never.windows.get(never.windows.size() - 1)[5] / never.windows.get(0)[5]));
