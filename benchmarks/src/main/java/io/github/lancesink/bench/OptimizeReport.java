@@ -46,7 +46,7 @@ final class OptimizeReport {
         + " (target <= 1.2). never(): %.2f.", last[5] / first[5],
         never.windows.get(never.windows.size() - 1)[5] / never.windows.get(0)[5]));
     t.note(String.format("Query p99, last window %.1f ms vs the same table freshly compacted and"
-        + " index-merged %.1f ms: ratio %.2f (target <= 1.5).", last[8], policy.freshP99,
+        + " re-indexed %.1f ms: ratio %.2f (target <= 1.5).", last[8], policy.freshP99,
         last[8] / policy.freshP99));
     long totalRows = (long) batches * rows;
     int fanIn = io.github.lancesink.policy.OptimizePolicy.DEFAULT_COMPACTION_FAN_IN;

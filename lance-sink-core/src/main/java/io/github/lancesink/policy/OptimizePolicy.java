@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * reaching the {@linkplain #indexMinRows() index threshold} for the first time.
  *
  * <p><b>What</b> a run does, in order, each only when the table needs it: compact small
- * fragments towards {@link #targetRowsPerFragment()}; build the vector index (or retrain it once
+ * fragments, one size tier at a time ({@link #compactionFanIn()}), towards {@link
+ * #targetRowsPerFragment()}; build the vector index (or retrain it once
  * the rows added since training exceed {@link #retrainDrift()} of the rows it was trained on);
  * fold unindexed rows into every index, merging delta segments once there are more than {@link
  * #maxIndexDeltas()}; create missing {@linkplain #scalarIndexColumns() scalar key indices}; and

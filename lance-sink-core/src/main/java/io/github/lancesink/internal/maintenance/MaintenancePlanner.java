@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -166,7 +167,7 @@ public final class MaintenancePlanner {
   }
 
   static long tieredTarget(List<Long> sizes, long full, int fanIn) {
-    java.util.TreeMap<Integer, long[]> tiers = new java.util.TreeMap<>(); // tier -> count, rows
+    TreeMap<Integer, long[]> tiers = new TreeMap<>(); // tier -> count, rows
     for (long n : sizes) {
       if (n > 0 && n < full) {
         int tier = (int) Math.floor(Math.log(n) / Math.log(fanIn));
