@@ -69,11 +69,15 @@ final class OptimizeBench {
       qs.add(data.query(q));
     }
     List<List<Set<Long>>> truth = new ArrayList<>();
-    Run withPolicy = stream("default", OptimizePolicy.defaults(), work, data, qs, truth,
-        batches, rows, window, intervalMs);
-    Run never = stream("never", OptimizePolicy.never(), work, data, qs, truth, batches, rows,
-        window, intervalMs);
-    OptimizeReport.write(withPolicy, never, batches, rows, dim, window, queries, intervalMs);
+    try {
+      Run withPolicy = stream("default", OptimizePolicy.defaults(), work, data, qs, truth,
+          batches, rows, window, intervalMs);
+      Run never = stream("never", OptimizePolicy.never(), work, data, qs, truth, batches, rows,
+          window, intervalMs);
+      OptimizeReport.write(withPolicy, never, batches, rows, dim, window, queries, intervalMs);
+    } finally {
+      AppendBench.deleteTree(work); // the two full-size tables take several GB
+    }
   }
 
   private static Run stream(String name, OptimizePolicy policy, Path work, Clusters data,

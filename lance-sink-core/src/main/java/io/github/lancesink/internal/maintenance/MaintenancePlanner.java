@@ -98,6 +98,9 @@ public final class MaintenancePlanner {
       trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
     }
     long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS));
+    if (!indices.isEmpty()) {
+      compactTo = Math.max(compactTo, unindexedTailTarget(stats));
+    }
     if (compactTo > 0) {
       add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
     }
@@ -160,6 +163,35 @@ public final class MaintenancePlanner {
       return full;
     }
     return tieredTarget(sizes, full, fanIn());
+  }
+
+  /**
+   * The row target that merges the unindexed tail (the newest fragments, not yet covered by an
+   * index) into one fragment before this run indexes it, or 0. Compacting a fragment an index
+   * covers makes Lance remap that index in the same commit, which rewrites the index segment
+   * (measured: 10 indexed 2k-row fragments in a 1M-row table took 120 to 170 ms to compact, the
+   * same fragments unindexed 15 ms); compacting the tail first means the index never covers
+   * the small batch fragments at all. Lance never bins fragments with different index coverage
+   * together, so the indexed fragments before the tail are left alone. The tail is recognised
+   * as the shortest suffix of the fragment list whose rows add up to exactly the unindexed rows;
+   * when they do not (deletes in the tail, or a port without sizes) nothing is targeted.
+   */
+  long unindexedTailTarget(TableStats stats) {
+    long unindexed = stats.unindexedRows();
+    List<Long> sizes = stats.fragmentRows();
+    if (unindexed <= 0 || sizes.size() != stats.fragments()) {
+      return 0;
+    }
+    long sum = 0;
+    int count = 0;
+    for (int i = sizes.size() - 1; i >= 0 && sum < unindexed; i--) {
+      sum += sizes.get(i);
+      count++;
+    }
+    if (sum != unindexed || count < 2) {
+      return 0;
+    }
+    return Math.min(policy.targetRowsPerFragment(), sum);
   }
 
   private int fanIn() {

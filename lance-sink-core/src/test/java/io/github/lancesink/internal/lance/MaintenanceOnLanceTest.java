@@ -49,6 +49,32 @@ class MaintenanceOnLanceTest {
   }
 
   /**
+   * Once the index exists, a run merges the unindexed tail into one fragment before indexing
+   * it, and leaves the small fragments the index already covers alone (Lance does not bin
+   * fragments with different index coverage together, so no index is remapped).
+   */
+  @Test
+  void theUnindexedTailIsMergedBeforeItIsIndexedAndIndexedFragmentsAreLeftAlone()
+      throws Exception {
+    OptimizePolicy p = quiet().everyCommits(3).indexMinRows(1000).compactionFanIn(64).build();
+    try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000)) {
+      // run 1 (batch 2, 1,000 rows) builds the index over fragments of 450, 450 and 100 rows
+      for (long b = 0; b < 6; b++) {
+        h.assertCommitted(h.write(b, b < 2 ? 450 : 100));
+      }
+      // run 2 (batch 5): the three 100-row batches are merged into one fragment, then indexed;
+      // the indexed 100-row fragment of batch 2 is smaller than the target and adjacent to the
+      // tail, yet stays as it is
+      assertThat(h.ran(true)).containsExactly("build-index", "compact", "optimize-indices");
+      assertThat(h.table.stats().fragmentRows()).containsExactly(450L, 450L, 100L, 300L);
+      assertThat(h.table.stats().unindexedRows()).isZero();
+      assertThat(h.table.indices()).singleElement()
+          .satisfies(i -> assertThat(i.indexedRows()).isEqualTo(1300));
+      assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1300);
+    }
+  }
+
+  /**
    * A failure injected inside compaction, index build or cleanup (after Lance opened the table)
    * never fails the batch; data and ledger stay intact; the next batch commits; the action is
    * retried once its backoff has passed and then succeeds.

@@ -168,6 +168,38 @@ class MaintenancePlannerTest {
         .satisfies(i -> assertThat(i.argument()).isEqualTo(full));
   }
 
+  /**
+   * Once an index exists, the unindexed tail (the newest fragments, summing to exactly the
+   * unindexed rows) is merged into one fragment before the same run indexes it, so the index
+   * never covers, and compaction never has to remap, the small batch fragments.
+   */
+  @Test
+  void mergesTheUnindexedTailBeforeIndexingIt() {
+    MaintenancePlanner p = planner(quiet().everyCommits(1).compactionFanIn(8).retrainDrift(0).build());
+    p.commitObserved();
+    List<Long> sizes = List.of(160_000L, 20_000L, 20_000L, 2_000L, 2_000L, 2_000L);
+    TableStats tail = new TableStats(10, 10, 6, 206_000, 0, 6_000, 1, sizes);
+    MaintenanceIntent.Plan plan = p.plan(clock.instant(), tail, VECTOR);
+    assertThat(plan.intents()).extracting(MaintenanceIntent::action)
+        .containsExactly(COMPACT, OPTIMIZE_INDICES);
+    assertThat(plan.intents().get(0).argument()).isEqualTo(6_000);
+    // the same shape without an index: only the size tiers decide (three 2k fragments < fan-in)
+    assertThat(p.unindexedTailTarget(tail)).isEqualTo(6_000);
+    assertThat(p.plan(clock.instant(),
+        new TableStats(10, 10, 6, 206_000, 0, 206_000, 0, sizes), NONE).intents())
+        .extracting(MaintenanceIntent::action).doesNotContain(COMPACT);
+    // a one-fragment tail, a tail that does not add up (deletes), or no sizes: no tail target
+    assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 206_000, 0, 2_000, 1, sizes)))
+        .isZero();
+    assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 206_000, 0, 5_000, 1, sizes)))
+        .isZero();
+    assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 206_000, 0, 6_000, 1, List.of())))
+        .isZero();
+    // never past the full fragment size
+    MaintenancePlanner small = planner(quiet().targetRowsPerFragment(3_000).build());
+    assertThat(small.unindexedTailTarget(tail)).isEqualTo(3_000);
+  }
+
   @Test
   void retrainsOnlyOnceRowsAddedSinceTrainingPassTheDriftLimit() {
     MaintenancePlanner p = planner(quiet().everyCommits(1).retrainDrift(0.5).build());
