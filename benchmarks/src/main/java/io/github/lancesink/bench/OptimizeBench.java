@@ -32,7 +32,8 @@ import org.lance.ipc.ScanOptions;
  * .rows (2000), .dim (128), .window (100), .queries (20), .nprobes (20), .refine (10), .ef
  * (100, HNSW search breadth), .intervalMs (200: one micro-batch every 200 ms, a stream 300x
  * faster than a 1-minute trigger; 0 = back to back, which measures saturation rather than a
- * stream, because background maintenance then has no time between batches at all).
+ * stream, because background maintenance then has no time between batches at all), .trace
+ * (false: print every maintenance action with its duration).
  */
 final class OptimizeBench {
   private OptimizeBench() {}
@@ -92,7 +93,12 @@ final class OptimizeBench {
     try (BufferAllocator alloc = new RootAllocator();
         LanceSink sink = LanceSink.builder().tableUri(uri).writerId("bench")
             .vectorColumn("vector", data.dim).optimizePolicy(policy).build()) {
+      boolean trace = Boolean.getBoolean("bench.optimize.trace");
       sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
+        if (trace) {
+          System.out.printf("maintenance %s %s %d ms: %s%n", name, e.action(),
+              e.took().toMillis(), e.detail());
+        }
         double[] t = run.maintenance.computeIfAbsent(e.action(), k -> new double[2]);
         synchronized (t) {
           t[0] += 1;

@@ -174,7 +174,8 @@ public final class MaintenancePlanner {
    * the small batch fragments at all. Lance never bins fragments with different index coverage
    * together, so the indexed fragments before the tail are left alone. The tail is recognised
    * as the shortest suffix of the fragment list whose rows add up to exactly the unindexed rows;
-   * when they do not (deletes in the tail, or a port without sizes) nothing is targeted.
+   * when they do not (deletes in the tail, or a port without sizes) nothing is targeted. The
+   * target is kept low enough that no two adjacent indexed fragments fall below it.
    */
   long unindexedTailTarget(TableStats stats) {
     long unindexed = stats.unindexedRows();
@@ -191,7 +192,21 @@ public final class MaintenancePlanner {
     if (sum != unindexed || count < 2) {
       return 0;
     }
-    return Math.min(policy.targetRowsPerFragment(), sum);
+    int first = sizes.size() - count;
+    long largestInTail = 0;
+    for (int i = first; i < sizes.size(); i++) {
+      largestInTail = Math.max(largestInTail, sizes.get(i));
+    }
+    // Lance rewrites every run of two or more adjacent fragments below the target, indexed or
+    // not; lower the target until no two adjacent indexed fragments are both below it, so this
+    // merge never sweeps indexed fragments along (that is the size tiers' job)
+    long target = Math.min(policy.targetRowsPerFragment(), sum);
+    for (int i = 0; i + 1 < first; i++) {
+      if (sizes.get(i) < target && sizes.get(i + 1) < target) {
+        target = Math.max(sizes.get(i), sizes.get(i + 1));
+      }
+    }
+    return target > largestInTail ? target : 0;
   }
 
   private int fanIn() {

@@ -195,6 +195,12 @@ class MaintenancePlannerTest {
         .isZero();
     assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 206_000, 0, 6_000, 1, List.of())))
         .isZero();
+    // adjacent indexed fragments below the tail's rows would be merged too (and their index
+    // remapped): the target drops to the larger of them, or to nothing when that is too small
+    assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 36_000, 0, 6_000, 1,
+        List.of(20_000L, 5_000L, 5_000L, 2_000L, 2_000L, 2_000L)))).isEqualTo(5_000);
+    assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 28_000, 0, 6_000, 1,
+        List.of(20_000L, 1_000L, 1_000L, 2_000L, 2_000L, 2_000L)))).isZero();
     // never past the full fragment size
     MaintenancePlanner small = planner(quiet().targetRowsPerFragment(3_000).build());
     assertThat(small.unindexedTailTarget(tail)).isEqualTo(3_000);
