@@ -50,6 +50,10 @@ final class OptimizeBench {
     /** Seconds spent per maintenance action (successful and failed runs), in run order. */
     final java.util.Map<String, double[]> maintenance = new java.util.concurrent.ConcurrentSkipListMap<>();
     double freshP99 = Double.NaN;
+    /** Query p99 once background maintenance finished after the last batch, and the shape then. */
+    double settledP99 = Double.NaN;
+    double settledSeconds = Double.NaN;
+    TableStats settled;
 
     Run(String name) {
       this.name = name;
@@ -94,6 +98,17 @@ final class OptimizeBench {
         LanceSink sink = LanceSink.builder().tableUri(uri).writerId("bench")
             .vectorColumn("vector", data.dim).optimizePolicy(policy).build()) {
       boolean trace = Boolean.getBoolean("bench.optimize.trace");
+      java.util.concurrent.atomic.AtomicInteger inFlight =
+          new java.util.concurrent.atomic.AtomicInteger();
+      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenancePlanned.class,
+          e -> inFlight.addAndGet(e.actions().size()));
+      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceDeferred.class, e -> {
+        if (e.retryAt().isEmpty()) {
+          inFlight.decrementAndGet(); // budget or version bound: it did not run
+        }
+      });
+      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class,
+          e -> inFlight.decrementAndGet());
       sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
         if (trace) {
           System.out.printf("maintenance %s %s %d ms: %s%n", name, e.action(),
@@ -148,6 +163,20 @@ final class OptimizeBench {
       }
       run.rowsPerSec = (double) batches * rows / writeSeconds;
       run.streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+      if (policy.enabled()) {
+        // wait until the actions planned after the last batch have run (idle for 2 s in a row)
+        long end = System.nanoTime();
+        int idle = 0;
+        while (idle < 20 && System.nanoTime() - end < 600_000_000_000L) {
+          idle = inFlight.get() <= 0 ? idle + 1 : 0;
+          Thread.sleep(100);
+        }
+        run.settledSeconds = (System.nanoTime() - end) / 1e9 - 2;
+        run.settled = sink.table().stats();
+        double[] lat = new double[qs.size()];
+        search(uri, qs, null, lat);
+        run.settledP99 = Results.percentile(lat, 99);
+      }
     }
     if (policy.enabled()) {
       run.freshP99 = freshBaseline(uri, qs);

@@ -48,6 +48,14 @@ final class OptimizeReport {
     t.note(String.format("Query p99, last window %.1f ms vs the same table freshly compacted and"
         + " re-indexed %.1f ms: ratio %.2f (target <= 1.5).", last[8], policy.freshP99,
         last[8] / policy.freshP99));
+    if (policy.settled != null) {
+      t.note(String.format("Query p99 once background maintenance had finished, %.0f s after the"
+          + " last batch (%d fragments, %d unindexed rows): %.1f ms, ratio %.2f to the freshly"
+          + " re-indexed table. The last-window queries above run beside whatever background"
+          + " maintenance is doing then, on the same 2 cores.", policy.settledSeconds,
+          policy.settled.fragments(), policy.settled.unindexedRows(), policy.settledP99,
+          policy.settledP99 / policy.freshP99));
+    }
     long totalRows = (long) batches * rows;
     int fanIn = io.github.lancesink.policy.OptimizePolicy.DEFAULT_COMPACTION_FAN_IN;
     long target = io.github.lancesink.policy.OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT;

@@ -97,7 +97,10 @@ public final class MaintenancePlanner {
     if (vector.isPresent() && trainedRows < 0) {
       trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
     }
-    long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS));
+    // with an index, the size tiers count only indexed fragments; the tail has its own merge
+    int tail = indices.isEmpty() ? 0 : unindexedTail(stats);
+    long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS),
+        tail);
     if (!indices.isEmpty()) {
       compactTo = Math.max(compactTo, unindexedTailTarget(stats));
     }
@@ -147,9 +150,12 @@ public final class MaintenancePlanner {
    * fragments they are merged with a target equal to their total rows, which leaves every larger
    * fragment untouched. A row is therefore rewritten about once per tier (three to four times
    * on its way from a 2k-row batch to a 1M-row fragment). Too many fragments in total, or too
-   * many deleted rows, still merge everything small towards the full target.
+   * many deleted rows, still merge everything small towards the full target. The last {@code
+   * tail} fragments (the unindexed tail, merged on its own) are left out of the size tiers, so
+   * that a tier of indexed fragments is only merged once it is full, not whenever ten new
+   * batch fragments make the smallest tier look full.
    */
-  long compactionTarget(TableStats stats, boolean overFragmentLimit) {
+  long compactionTarget(TableStats stats, boolean overFragmentLimit, int tail) {
     long full = policy.targetRowsPerFragment();
     boolean deletes = policy.maxDeletedRatio() > 0
         && deletedRatio(stats) > policy.maxDeletedRatio();
@@ -162,7 +168,7 @@ public final class MaintenancePlanner {
     if (deletes || (overFragmentLimit && small >= 2)) {
       return full;
     }
-    return tieredTarget(sizes, full, fanIn());
+    return tieredTarget(sizes.subList(0, sizes.size() - tail), full, fanIn());
   }
 
   /**
@@ -178,20 +184,12 @@ public final class MaintenancePlanner {
    * target is kept low enough that no two adjacent indexed fragments fall below it.
    */
   long unindexedTailTarget(TableStats stats) {
-    long unindexed = stats.unindexedRows();
+    int count = unindexedTail(stats);
+    if (count < 2) {
+      return 0;
+    }
     List<Long> sizes = stats.fragmentRows();
-    if (unindexed <= 0 || sizes.size() != stats.fragments()) {
-      return 0;
-    }
-    long sum = 0;
-    int count = 0;
-    for (int i = sizes.size() - 1; i >= 0 && sum < unindexed; i--) {
-      sum += sizes.get(i);
-      count++;
-    }
-    if (sum != unindexed || count < 2) {
-      return 0;
-    }
+    long sum = stats.unindexedRows();
     int first = sizes.size() - count;
     long largestInTail = 0;
     for (int i = first; i < sizes.size(); i++) {
@@ -207,6 +205,25 @@ public final class MaintenancePlanner {
       }
     }
     return target > largestInTail ? target : 0;
+  }
+
+  /**
+   * How many of the newest fragments make up the unindexed tail: the shortest suffix whose rows
+   * add up to exactly the unindexed rows, or 0 when none does (or the port reports no sizes).
+   */
+  static int unindexedTail(TableStats stats) {
+    long unindexed = stats.unindexedRows();
+    List<Long> sizes = stats.fragmentRows();
+    if (unindexed <= 0 || sizes.size() != stats.fragments()) {
+      return 0;
+    }
+    long sum = 0;
+    int count = 0;
+    for (int i = sizes.size() - 1; i >= 0 && sum < unindexed; i--) {
+      sum += sizes.get(i);
+      count++;
+    }
+    return sum == unindexed ? count : 0;
   }
 
   private int fanIn() {

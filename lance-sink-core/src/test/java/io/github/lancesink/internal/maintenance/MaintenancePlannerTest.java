@@ -201,6 +201,15 @@ class MaintenancePlannerTest {
         List.of(20_000L, 5_000L, 5_000L, 2_000L, 2_000L, 2_000L)))).isEqualTo(5_000);
     assertThat(p.unindexedTailTarget(new TableStats(10, 10, 6, 28_000, 0, 6_000, 1,
         List.of(20_000L, 1_000L, 1_000L, 2_000L, 2_000L, 2_000L)))).isZero();
+    // the size tiers count indexed fragments only: eight 2k batch fragments (a full tier on
+    // their own, target 16k) are merged as the tail, without sweeping the indexed 14k ones
+    List<Long> eight = List.of(14_000L, 14_000L, 2_000L, 2_000L, 2_000L, 2_000L, 2_000L, 2_000L,
+        2_000L, 2_000L);
+    TableStats eightNew = new TableStats(10, 10, 10, 44_000, 0, 16_000, 1, eight);
+    assertThat(MaintenancePlanner.unindexedTail(eightNew)).isEqualTo(8);
+    assertThat(p.plan(clock.instant(), eightNew, VECTOR).intents().get(0).argument())
+        .isEqualTo(14_000);
+    assertThat(MaintenancePlanner.tieredTarget(eight, 1_048_576, 8)).isEqualTo(16_000);
     // never past the full fragment size
     MaintenancePlanner small = planner(quiet().targetRowsPerFragment(3_000).build());
     assertThat(small.unindexedTailTarget(tail)).isEqualTo(3_000);
