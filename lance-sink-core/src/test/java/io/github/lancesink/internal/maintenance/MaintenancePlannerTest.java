@@ -138,10 +138,14 @@ class MaintenancePlannerTest {
     List<Long> tail = List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 2_000L, 2_000L, 2_000L,
         2_000L);
     assertThat(MaintenancePlanner.tieredTarget(tail, full, 4)).isEqualTo(8_000);
-    // the two 16k fragments join the four 2k ones once those are merged into a third 16k-tier one
+    // a tier is merged only once it holds fan-in fragments itself: 8k, 16k and 16k (one tier)
+    // plus a 2k one are not four of a tier, so nothing is rewritten yet; a fourth in that tier
+    // merges the tier and the smaller fragment, never the 128k one
     assertThat(MaintenancePlanner.tieredTarget(
-        List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 2_000L), full, 4))
-        .isEqualTo(42_000);
+        List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 2_000L), full, 4)).isZero();
+    assertThat(MaintenancePlanner.tieredTarget(
+        List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 10_000L, 2_000L), full, 4))
+        .isEqualTo(52_000);
     // never past the full target, and never counting full fragments
     assertThat(MaintenancePlanner.tieredTarget(
         List.of(900_000L, 900_000L, 2_000L, 2_000L), full, 2)).isEqualTo(4_000);
