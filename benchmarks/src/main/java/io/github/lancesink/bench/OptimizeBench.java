@@ -50,6 +50,9 @@ final class OptimizeBench {
     /** Seconds spent per maintenance action (successful and failed runs), in run order. */
     final java.util.Map<String, double[]> maintenance = new java.util.concurrent.ConcurrentSkipListMap<>();
     double freshP99 = Double.NaN;
+    /** Batch commits that were retried (a conflict or a transient error), backoff included. */
+    final java.util.concurrent.atomic.AtomicInteger commitRetries =
+        new java.util.concurrent.atomic.AtomicInteger();
     /** Query p99 once background maintenance finished after the last batch, and the shape then. */
     double settledP99 = Double.NaN;
     double settledSeconds = Double.NaN;
@@ -109,6 +112,13 @@ final class OptimizeBench {
       });
       sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class,
           e -> inFlight.decrementAndGet());
+      sink.events().on(io.github.lancesink.event.SinkEvent.RetryScheduled.class, e -> {
+        run.commitRetries.incrementAndGet();
+        if (trace) {
+          System.out.printf("retry %s batch %d after %d ms: %s%n", name, e.batchId(),
+              e.delay().toMillis(), e.reason());
+        }
+      });
       sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
         if (trace) {
           System.out.printf("maintenance %s %s %d ms: %s%n", name, e.action(),

@@ -43,8 +43,10 @@ final class OptimizeReport {
         (long) v[0], v[1])));
     t.note(m.toString());
     t.note(String.format("Commit p50, last window / first window (default policy): %.2f"
-        + " (target <= 1.2). never(): %.2f.", last[5] / first[5],
-        never.windows.get(never.windows.size() - 1)[5] / never.windows.get(0)[5]));
+        + " (target <= 1.2). never(): %.2f. Commit retries (conflict or transient error, backoff"
+        + " included in the commit time): default %d, never %d.", last[5] / first[5],
+        never.windows.get(never.windows.size() - 1)[5] / never.windows.get(0)[5],
+        policy.commitRetries.get(), never.commitRetries.get()));
     t.note(String.format("Query p99, last window %.1f ms vs the same table freshly compacted and"
         + " re-indexed %.1f ms: ratio %.2f (target <= 1.5).", last[8], policy.freshP99,
         last[8] / policy.freshP99));
