@@ -97,11 +97,13 @@ public final class MaintenancePlanner {
     if (vector.isPresent() && trainedRows < 0) {
       trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
     }
-    // with an index, the size tiers count only indexed fragments; the tail has its own merge
-    int tail = indices.isEmpty() ? 0 : unindexedTail(stats);
+    // with a vector index, the size tiers count only indexed fragments and the unindexed tail
+    // has its own merge (unindexed rows are counted against the vector index: with only scalar
+    // indices every row would look unindexed, and the whole table would be one growing tail)
+    int tail = vector.isEmpty() ? 0 : unindexedTail(stats);
     long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS),
         tail);
-    if (!indices.isEmpty()) {
+    if (vector.isPresent()) {
       compactTo = Math.max(compactTo, unindexedTailTarget(stats));
     }
     if (compactTo > 0) {
@@ -151,11 +153,11 @@ public final class MaintenancePlanner {
    * every larger fragment untouched. A row is therefore rewritten about once per tier (three to
    * four times on its way from a 2k-row batch to a 1M-row fragment). Counting smaller tiers
    * together instead swept a growing fragment of the next tier into every merge (seen in the
-   * benchmark as merges of 210k, 230k, 248k ... 582k rows, each rewriting the previous one). Too many fragments in total, or too
-   * many deleted rows, still merge everything small towards the full target. The last {@code
-   * tail} fragments (the unindexed tail, merged on its own) are left out of the size tiers, so
-   * that a tier of indexed fragments is only merged once it is full, not whenever ten new
-   * batch fragments make the smallest tier look full.
+   * benchmark as merges of 210k, 230k, 248k ... 582k rows, each rewriting the previous one).
+   * Too many fragments in total, or too many deleted rows, still merge everything small towards
+   * the full target. The last {@code tail} fragments (the unindexed tail, merged on its own) are
+   * left out of the size tiers, so that a tier of indexed fragments is only merged once it is
+   * full, not whenever ten new batch fragments make the smallest tier look full.
    */
   long compactionTarget(TableStats stats, boolean overFragmentLimit, int tail) {
     long full = policy.targetRowsPerFragment();

@@ -214,6 +214,13 @@ class MaintenancePlannerTest {
     assertThat(p.plan(clock.instant(), eightNew, VECTOR).intents().get(0).argument())
         .isEqualTo(14_000);
     assertThat(MaintenancePlanner.tieredTarget(eight, 1_048_576, 8)).isEqualTo(16_000);
+    // only scalar (key) indices: unindexed rows count against the vector index, so every row
+    // looks unindexed; the tail rule stays off and the size tiers decide (three 2k < fan-in)
+    List<IndexState> keyOnly =
+        List.of(new IndexState("id_idx", "id", IndexState.Kind.SCALAR, 206_000, 1));
+    assertThat(p.plan(clock.instant(),
+        new TableStats(10, 10, 6, 206_000, 0, 206_000, 0, sizes), keyOnly).intents())
+        .extracting(MaintenanceIntent::action).doesNotContain(COMPACT);
     // never past the full fragment size
     MaintenancePlanner small = planner(quiet().targetRowsPerFragment(3_000).build());
     assertThat(small.unindexedTailTarget(tail)).isEqualTo(3_000);
