@@ -2,6 +2,7 @@ package io.github.lancesink;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float4Vector;
@@ -30,13 +31,13 @@ public final class TestRows {
 
   /** A reader over one batch of ids [from, from+n); vector[i] = id + j/1000. */
   public static ArrowReader reader(BufferAllocator alloc, long from, int n, int dim) {
-    return new OneBatchReader(alloc, schema(dim), root -> fill(root, from, n, dim, -1));
+    return batches(alloc, schema(dim), List.of(root -> fill(root, from, n, dim, -1)));
   }
 
   /** Like {@link #reader} but row {@code nanRow} has a NaN in its vector. */
   public static ArrowReader readerWithNan(
       BufferAllocator alloc, long from, int n, int dim, int nanRow) {
-    return new OneBatchReader(alloc, schema(dim), root -> fill(root, from, n, dim, nanRow));
+    return batches(alloc, schema(dim), List.of(root -> fill(root, from, n, dim, nanRow)));
   }
 
   public static void fill(VectorSchemaRoot root, long from, int n, int dim, int nanRow) {
@@ -58,39 +59,33 @@ public final class TestRows {
     root.setRowCount(n);
   }
 
-  /** An ArrowReader that yields one batch filled by a callback. */
-  public static final class OneBatchReader extends ArrowReader {
-    private final Schema schema;
-    private final java.util.function.Consumer<VectorSchemaRoot> filler;
-    private boolean done;
+  /** An ArrowReader yielding one record batch per filler, in order (the test helpers' reader). */
+  public static ArrowReader batches(BufferAllocator alloc, Schema schema,
+      List<Consumer<VectorSchemaRoot>> fillers) {
+    return new ArrowReader(alloc) {
+      private int next;
 
-    OneBatchReader(BufferAllocator a, Schema s, java.util.function.Consumer<VectorSchemaRoot> f) {
-      super(a);
-      this.schema = s;
-      this.filler = f;
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      if (done) {
-        return false;
+      @Override
+      public boolean loadNextBatch() throws IOException {
+        if (next >= fillers.size()) {
+          return false;
+        }
+        fillers.get(next++).accept(getVectorSchemaRoot());
+        return true;
       }
-      done = true;
-      filler.accept(getVectorSchemaRoot());
-      return true;
-    }
 
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
 
-    @Override
-    protected void closeReadSource() {}
+      @Override
+      protected void closeReadSource() {}
 
-    @Override
-    protected Schema readSchema() {
-      return schema;
-    }
+      @Override
+      protected Schema readSchema() {
+        return schema;
+      }
+    };
   }
 }

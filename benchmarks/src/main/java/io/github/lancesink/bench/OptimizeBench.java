@@ -110,8 +110,6 @@ final class OptimizeBench {
           inFlight.decrementAndGet(); // budget or version bound: it did not run
         }
       });
-      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class,
-          e -> inFlight.decrementAndGet());
       sink.events().on(io.github.lancesink.event.SinkEvent.RetryScheduled.class, e -> {
         run.commitRetries.incrementAndGet();
         if (trace) {
@@ -120,6 +118,7 @@ final class OptimizeBench {
         }
       });
       sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
+        inFlight.decrementAndGet();
         if (trace) {
           System.out.printf("maintenance %s %s %d ms: %s%n", name, e.action(),
               e.took().toMillis(), e.detail());

@@ -1,11 +1,5 @@
 package io.github.lancesink.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,16 +26,5 @@ final class SparkBenchSupport {
     return spark.range(from, to, 1, partitions).selectExpr("id",
         "concat('item-', id) AS name",
         "transform(sequence(0, " + (dim - 1) + "), i -> CAST(id * 0.5 + i AS FLOAT)) AS vector");
-  }
-
-  static void delete(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

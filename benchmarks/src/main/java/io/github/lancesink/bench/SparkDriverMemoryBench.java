@@ -61,7 +61,7 @@ final class SparkDriverMemoryBench {
         + " (fragment metadata); retained heap is used heap after full GCs minus the baseline after"
         + " a warm-up batch. local[2]: executors share the JVM, so peak heap is not reported.")
         .write("spark-driver-memory");
-    SparkBenchSupport.delete(work);
+    AppendBench.deleteTree(work);
     spark.stop();
   }
 

@@ -78,7 +78,7 @@ final class SparkFreshnessBench {
               + " 7000 ms (trigger + 2 s). The producer commits to Delta once per second.")
           .write("spark-freshness");
     }
-    SparkBenchSupport.delete(work);
+    AppendBench.deleteTree(work);
     spark.stop();
   }
 

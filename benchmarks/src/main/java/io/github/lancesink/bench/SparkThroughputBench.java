@@ -79,7 +79,7 @@ final class SparkThroughputBench {
         .note("Target: ratio >= 0.8. The Spark input is cached and materialized before timing;"
             + " the raw input is generated on the fly (same values).")
         .write("spark-vs-raw");
-    SparkBenchSupport.delete(work);
+    AppendBench.deleteTree(work);
     spark.stop();
   }
 

@@ -114,32 +114,11 @@ public final class KeyedBatch {
     for (int i = 0; i < rows.size(); i += Math.min(rowsPerArrowBatch, rows.size())) {
       chunks.add(rows.subList(i, Math.min(rows.size(), i + rowsPerArrowBatch)));
     }
-    Schema schema = schema();
-    return new ArrowReader(alloc) {
-      int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= chunks.size()) {
-          return false;
-        }
-        fill(getVectorSchemaRoot(), chunks.get(next++));
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema;
-      }
-    };
+    List<java.util.function.Consumer<VectorSchemaRoot>> batches = new ArrayList<>();
+    for (List<Row> chunk : chunks) {
+      batches.add(root -> fill(root, chunk));
+    }
+    return io.github.lancesink.TestRows.batches(alloc, schema(), batches);
   }
 
   private void fill(VectorSchemaRoot root, List<Row> chunk) {

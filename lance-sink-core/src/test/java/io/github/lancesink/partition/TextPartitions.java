@@ -90,32 +90,11 @@ final class TextPartitions implements PartitionReader {
         throw new IOException("file " + f.relativePath() + " is not a valid data file", e);
       }
     }
-    return new ArrowReader(allocator) {
-      private int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= ranges.size()) {
-          return false;
-        }
-        long[] r = ranges.get(next++);
-        fill(getVectorSchemaRoot(), r[0], (int) r[1], p.path());
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema();
-      }
-    };
+    List<java.util.function.Consumer<VectorSchemaRoot>> batches = new ArrayList<>();
+    for (long[] r : ranges) {
+      batches.add(root -> fill(root, r[0], (int) r[1], p.path()));
+    }
+    return io.github.lancesink.TestRows.batches(allocator, schema(), batches);
   }
 
   private static void fill(VectorSchemaRoot root, long from, int n, String grp) {
