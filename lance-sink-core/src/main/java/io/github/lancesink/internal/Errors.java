@@ -55,6 +55,21 @@ public final class Errors {
             + " until version " + version + " is restored away.");
   }
 
+  /**
+   * A version's transaction could not be read for a reason that is not transient. It may hold
+   * this writer's newest marker, so treating it as "not one of ours" could commit a batch twice.
+   */
+  public static LedgerException unreadableVersion(String uri, long version, Throwable cause) {
+    return new LedgerException(
+        "Cannot read the transaction of version " + version + " of " + uri
+            + (cause == null ? " (the table reported it unreadable)" : ": " + message(cause))
+            + ". That version may hold a dedup marker, so the sink fails closed instead of"
+            + " risking a duplicate or a silent skip. Fix: check that the version's transaction"
+            + " file (_transactions/) is intact and readable with these credentials; restore it"
+            + " from a backup, or, once you know which batches the table holds, move past it"
+            + " with a new writer id.", cause);
+  }
+
   public static ConfigurationException config(String message) {
     return new ConfigurationException(message);
   }

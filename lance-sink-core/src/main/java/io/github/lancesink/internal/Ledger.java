@@ -70,7 +70,7 @@ public final class Ledger {
     boolean cleanedUp = false;
     for (long v = top; v >= floor; v--) {
       read++;
-      VersionProperties p = table.properties(v);
+      VersionProperties p = VersionReads.read(table, v);
       if (p.kind() == VersionProperties.Kind.MISSING) {
         cleanedUp = true;
         earliest = v + 1;
@@ -103,7 +103,7 @@ public final class Ledger {
   public Optional<Entry> catchUp(LanceTable table, long upTo, String attemptId) {
     Optional<Entry> mine = Optional.empty();
     for (long v = scannedUpTo + 1; v <= upTo; v++) {
-      Optional<Marker> m = ours(table.properties(v));
+      Optional<Marker> m = ours(VersionReads.read(table, v));
       if (m.isPresent()) {
         Entry e = new Entry(m.get(), v);
         last = Optional.of(e);

@@ -184,7 +184,7 @@ public final class SinkProtocol implements AutoCloseable {
    */
   private OptionalLong concurrentDuplicate(Marker marker, long readVersion, long version) {
     for (long v = readVersion + 1; v < version; v++) {
-      VersionProperties p = table.properties(v);
+      VersionProperties p = VersionReads.read(table, v);
       if (p.kind() != VersionProperties.Kind.PRESENT) {
         continue;
       }

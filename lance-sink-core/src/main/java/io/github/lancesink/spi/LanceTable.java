@@ -100,9 +100,12 @@ public interface LanceTable extends AutoCloseable {
 
   /**
    * The transaction properties stored with {@code version}. Versions written by compaction or
-   * other tools report {@link VersionProperties.Kind#NONE} or {@link
-   * VersionProperties.Kind#UNREADABLE}; a version removed by cleanup reports {@link
-   * VersionProperties.Kind#MISSING}.
+   * other tools report {@link VersionProperties.Kind#NONE}; a version removed by cleanup reports
+   * {@link VersionProperties.Kind#MISSING}. A version whose transaction cannot be read reports
+   * {@link VersionProperties.Kind#UNREADABLE} (or throws {@link io.github.lancesink.LedgerException}
+   * naming the version and the cause); it must never be reported as {@code NONE}, because the
+   * sink would then take a version that may hold its marker for "not one of ours". Transient
+   * read errors throw {@link io.github.lancesink.RetryableException}.
    */
   VersionProperties properties(long version);
 

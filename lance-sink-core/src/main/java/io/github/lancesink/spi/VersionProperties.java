@@ -20,8 +20,10 @@ public record VersionProperties(long version, Kind kind, Map<String, String> pro
     /** The version has no transaction or no properties (e.g. index builds, config updates). */
     NONE,
     /**
-     * The version's transaction could not be read. Lance 7.0.0 throws for compaction (Rewrite)
-     * versions; such versions are never lance-sink markers.
+     * The version's transaction could not be read (for example a damaged transaction file).
+     * Such a version may hold a marker, so the sink fails closed on it with a {@link
+     * io.github.lancesink.LedgerException} naming the version. Adapters report versions
+     * without properties (Lance 7.0.0's compaction versions among them) as {@link #NONE}.
      */
     UNREADABLE,
     /** The version no longer exists (removed by cleanup) or never existed. */

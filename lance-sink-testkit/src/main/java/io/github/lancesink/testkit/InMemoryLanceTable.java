@@ -72,13 +72,26 @@ public final class InMemoryLanceTable implements LanceTable {
 
   /**
    * Simulates Lance compaction: merges all fragments into one and adds two versions that are
-   * not markers (a ReserveFragments version with no properties and a Rewrite version whose
-   * properties are {@link VersionProperties.Kind#UNREADABLE}, as Lance 7.0.0 may report it).
+   * not markers (a ReserveFragments and a Rewrite version, both {@link
+   * VersionProperties.Kind#NONE}, as Lance 7.0.0 reports them).
    *
    * @return the number of versions added (0 when there were fewer than two fragments)
    */
   public int compact() {
     return store.compact();
+  }
+
+  /**
+   * Damages a version's transaction, as a corrupt or unreadable {@code _transactions/} file does
+   * on real Lance: the version's data stays, but its properties report {@link
+   * VersionProperties.Kind#UNREADABLE}, and a sink that needs to read it fails closed with a
+   * {@link io.github.lancesink.LedgerException}.
+   *
+   * @return this table
+   */
+  public InMemoryLanceTable damageTransaction(long version) {
+    store.damage(version);
+    return this;
   }
 
   /**

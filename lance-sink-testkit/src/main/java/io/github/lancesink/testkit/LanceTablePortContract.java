@@ -232,7 +232,9 @@ public abstract class LanceTablePortContract extends LanceTableContractSupport {
     long after = t.latestVersion().orElseThrow();
     assertThat(after).isGreaterThan(v);
     for (long x = v + 1; x <= after; x++) {
-      assertThat(t.properties(x).kind()).isIn(Kind.NONE, Kind.UNREADABLE);
+      // never UNREADABLE: the ledger fails closed on it, so compaction would stop every sink
+      assertThat(t.properties(x).kind()).as("kind of compaction version %d", x)
+          .isEqualTo(Kind.NONE);
     }
     assertThat(t.stats().fragments()).isLessThan(fragmentsBefore);
     assertThat(t).containsExactlyRowsOf(batch(0, 15));

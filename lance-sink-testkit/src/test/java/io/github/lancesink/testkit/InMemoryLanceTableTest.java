@@ -107,9 +107,9 @@ class InMemoryLanceTableTest {
   }
 
   /**
-   * Purpose: simulated compaction adds a ReserveFragments version without properties and a
-   * Rewrite version whose properties are UNREADABLE (Lance 7.0.0's documented behaviour);
-   * cleanup makes versions MISSING. Pass: operations and kinds as described.
+   * Purpose: simulated compaction adds a ReserveFragments and a Rewrite version, both without
+   * properties (Lance 7.0.0's behaviour); cleanup makes versions MISSING. Pass: operations and
+   * kinds as described.
    */
   @Test
   void compactionAndCleanupSimulateLance() throws Exception {
@@ -119,7 +119,7 @@ class InMemoryLanceTableTest {
     assertThat(table.operations()).containsEntry(v + 1, "ReserveFragments")
         .containsEntry(v + 2, "Rewrite");
     assertThat(table.properties(v + 1).kind()).isEqualTo(Kind.NONE);
-    assertThat(table.properties(v + 2).kind()).isEqualTo(Kind.UNREADABLE);
+    assertThat(table.properties(v + 2).kind()).isEqualTo(Kind.NONE);
     assertThat(table.stats().fragments()).isEqualTo(1);
     assertThat(table.compact()).isZero();
     assertThat(table.cleanup(1)).isEqualTo((int) (v + 1));

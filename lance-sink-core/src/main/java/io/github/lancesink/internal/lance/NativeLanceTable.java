@@ -325,7 +325,12 @@ public final class NativeLanceTable implements LanceTable {
       if (LanceErrors.isNotFound(e)) {
         return VersionProperties.of(version, VersionProperties.Kind.MISSING);
       }
-      throw classifyRead("checkoutVersion", e);
+      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
+        throw classifyRead("checkoutVersion", e); // store trouble, not this version's
+      }
+      // The version exists but cannot be opened (e.g. its manifest's inline transaction does
+      // not decode): it may hold our marker, so fail closed, naming it.
+      throw Errors.unreadableVersion(displayUri(), version, e);
     }
     try {
       Optional<Transaction> txn = at.readTransaction();
@@ -339,12 +344,13 @@ public final class NativeLanceTable implements LanceTable {
             : VersionProperties.present(version, props.get());
       }
     } catch (Exception e) {
-      if (!(e instanceof RuntimeException) || LanceErrors.isTransient(e)) {
-        // An I/O failure says nothing about the version: never report it as "not ours".
+      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
+        // Store trouble (retry, or credentials) says nothing about the version.
         throw classifyRead("readTransaction", e);
       }
-      // Lance 7.0.0 throws for Rewrite (compaction) transactions; never one of ours.
-      return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
+      // Lance 7.0.0 returns no properties for compaction (Rewrite) versions, so nothing
+      // legitimate lands here: a version that cannot be read may hold our marker. Fail closed.
+      throw Errors.unreadableVersion(displayUri(), version, e);
     } finally {
       at.close();
     }

@@ -1,6 +1,7 @@
 package io.github.lancesink.internal.partition;
 
 import io.github.lancesink.internal.Marker;
+import io.github.lancesink.internal.VersionReads;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.VersionProperties;
@@ -51,7 +52,7 @@ public final class PartitionHistory {
     long floor = Math.max(1, latest.getAsLong() - lookback + 1);
     for (long v = latest.getAsLong(); v >= floor; v--) {
       read++;
-      VersionProperties p = table.properties(v);
+      VersionProperties p = VersionReads.read(table, v);
       if (p.kind() == VersionProperties.Kind.MISSING) {
         break;
       }

@@ -50,6 +50,7 @@ public final class MemoryStore implements LanceTable {
   private final TreeMap<Long, Version> versions = new TreeMap<>();
   private final Map<Long, Fragment> staged = new HashMap<>();
   private final Map<String, IndexState> indices = new java.util.LinkedHashMap<>();
+  private final java.util.Set<Long> damaged = new java.util.HashSet<>();
   private Schema schema;
   private long nextFragmentId;
   private boolean closed;
@@ -219,7 +220,23 @@ public final class MemoryStore implements LanceTable {
     if (v == null) {
       return VersionProperties.of(version, VersionProperties.Kind.MISSING);
     }
+    if (damaged.contains(version)) {
+      return VersionProperties.of(version, VersionProperties.Kind.UNREADABLE);
+    }
     return new VersionProperties(version, v.kind(), v.properties());
+  }
+
+  /**
+   * Makes an existing version's transaction unreadable, as a damaged transaction file does on
+   * real Lance: its data stays visible, but {@link #properties(long)} reports {@code
+   * UNREADABLE}.
+   */
+  public synchronized void damage(long version) {
+    ensureOpen();
+    if (!versions.containsKey(version)) {
+      throw new IllegalArgumentException("no version " + version + " in " + uri);
+    }
+    damaged.add(version);
   }
 
   @Override
@@ -326,9 +343,9 @@ public final class MemoryStore implements LanceTable {
   }
 
   /**
-   * Merges all fragments into one, adding a ReserveFragments version (properties {@code NONE})
-   * and a Rewrite version whose properties are {@code UNREADABLE}, the way Lance 7.0.0 reports
-   * the Rewrite transaction it cannot read. A table with fewer than two fragments is unchanged.
+   * Merges all fragments into one, adding a ReserveFragments version and a Rewrite version,
+   * both with properties {@code NONE}, the way Lance 7.0.0 reports them. A table with fewer
+   * than two fragments is unchanged.
    *
    * @return the number of versions added (0 or 2)
    */
@@ -366,7 +383,7 @@ public final class MemoryStore implements LanceTable {
         after.add(f);
       }
     }
-    add("Rewrite", VersionProperties.Kind.UNREADABLE, Map.of(), after, latest.config());
+    add("Rewrite", VersionProperties.Kind.NONE, Map.of(), after, latest.config());
     return 2;
   }
 
