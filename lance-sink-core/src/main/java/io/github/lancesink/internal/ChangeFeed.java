@@ -35,8 +35,29 @@ public final class ChangeFeed {
     }
   }
 
+  /**
+   * The one rule for several rows of one key in a batch, used by the core and by the Spark
+   * adapter's distributed collapse: the row with the highest {@code _commit_version} wins;
+   * within one version the row with the higher {@link #precedence precedence} wins, so an
+   * {@code insert} or {@code update_postimage} beats a {@code delete}. A single Delta commit
+   * cannot both add and remove a row, so when it holds a delete and an insert of one key (an
+   * overwrite or {@code replaceWhere} rewriting the row) the insert is the row's final state.
+   * Rows that tie on both keep the later row. {@code update_preimage} rows never win (they are
+   * dropped before ranking).
+   *
+   * @return 0 for {@code delete}, 1 for {@code insert} and {@code update_postimage}, -1 for
+   *     anything else (including {@code update_preimage})
+   */
+  public static int precedence(String changeType) {
+    Change c = changeType == null ? null : Change.parse(changeType);
+    if (c == null || c == Change.UPDATE_PREIMAGE) {
+      return -1;
+    }
+    return c == Change.DELETE ? 0 : 1;
+  }
+
   /** The allowed {@code _change_type} values, for messages. */
-  static final List<String> WIRE_VALUES =
+  public static final List<String> WIRE_VALUES =
       List.of("insert", "update_preimage", "update_postimage", "delete");
 
   private ChangeFeed() {}

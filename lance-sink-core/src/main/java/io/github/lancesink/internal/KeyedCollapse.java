@@ -24,11 +24,18 @@ final class KeyedCollapse {
     final long ordinal;
     final long order;
     final boolean delete;
+    final int precedence;
 
-    State(long ordinal, long order, boolean delete) {
+    State(long ordinal, long order, boolean delete, int precedence) {
       this.ordinal = ordinal;
       this.order = order;
       this.delete = delete;
+      this.precedence = precedence;
+    }
+
+    /** {@link ChangeFeed#precedence}: later order wins, then precedence, then the later row. */
+    boolean loses(long order, int precedence) {
+      return order > this.order || (order == this.order && precedence >= this.precedence);
     }
   }
 
@@ -69,6 +76,7 @@ final class KeyedCollapse {
         continue;
       }
       boolean delete = false;
+      int precedence = 1;
       if (change != null) {
         Object raw = KeyValues.value(change, r);
         ChangeFeed.Change c = raw == null ? null : ChangeFeed.Change.parse((String) raw);
@@ -81,6 +89,7 @@ final class KeyedCollapse {
           continue;
         }
         delete = c == ChangeFeed.Change.DELETE;
+        precedence = ChangeFeed.precedence(c.wire);
       }
       long ord = 0;
       if (order != null) {
@@ -94,16 +103,17 @@ final class KeyedCollapse {
       }
       State prev = states.get(key);
       if (prev == null) {
-        states.put(key, new State(ordinal, ord, delete));
+        states.put(key, new State(ordinal, ord, delete, precedence));
       } else if (mode.kind() == WriteMode.Kind.REPLACE_GROUPS) {
         continue; // every row of a group is kept; one state per group
       } else if (!filters()) {
         violation(String.join(", ", keys), "holds duplicate keys (declare an ordering with"
             + " WriteMode.upsert(...).withSequenceColumn(column) to keep the latest row)",
             describe(key));
-      } else if (ord >= prev.order) {
-        // later commit version (or sequence) wins; ties go to the later row
-        states.put(key, new State(ordinal, ord, delete));
+      } else if (prev.loses(ord, precedence)) {
+        // ChangeFeed.precedence: later commit version (or sequence) wins; within one version an
+        // insert or post-image beats a delete; full ties go to the later row
+        states.put(key, new State(ordinal, ord, delete, precedence));
       }
     }
     rows += root.getRowCount();

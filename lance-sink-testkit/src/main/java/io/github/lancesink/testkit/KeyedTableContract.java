@@ -108,6 +108,45 @@ public abstract class KeyedTableContract {
   }
 
   /**
+   * Purpose: a Delta overwrite or {@code replaceWhere} writes a delete and an insert of the same
+   * key in ONE {@code _commit_version}; the insert is the key's final state whatever the row
+   * order in the batch (ChangeFeed.precedence). Steps: store ids 1..4; one CDC batch where, at
+   * version 7, id 1 has its delete AFTER its insert, id 2 its delete BEFORE its insert (in
+   * another Arrow record batch), id 3 only a delete and id 5 (absent) a delete then an insert;
+   * a second batch where id 2 is deleted at version 8 and re-inserted at version 9, the delete
+   * row last.
+   * Pass: after batch 1 the table holds 1', 2', 4, 5'; after batch 2, 1', 2'', 4, 5'.
+   */
+  @Test
+  void sameVersionDeleteAndInsertKeepTheKeyWhateverTheRowOrder() throws Exception {
+    try (LanceTable table = newTable();
+        LanceSink sink = sink(table, WriteMode.cdc("id"))) {
+      KeyedRows seed = KeyedRows.cdc();
+      for (long id = 1; id <= 4; id++) {
+        seed.add(Row.change(id, id * 10, "insert", 1));
+      }
+      write(sink, 0, seed);
+      KeyedRows overwrite = KeyedRows.cdc().chunked(3).add(List.of(
+          Row.change(1, 11, "insert", 7),
+          Row.change(1, 10, "delete", 7),
+          Row.change(3, 30, "delete", 7),
+          Row.change(2, 20, "delete", 7),
+          Row.change(5, 50, "delete", 7),
+          Row.change(2, 21, "insert", 7),
+          Row.change(5, 51, "insert", 7)));
+      assertThat(write(sink, 1, overwrite).outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
+      assertThat(KeyedRows.read(table, OptionalLong.empty()))
+          .isEqualTo(Map.of(1L, 11L, 2L, 21L, 4L, 40L, 5L, 51L));
+      KeyedRows later = KeyedRows.cdc().add(List.of(
+          Row.change(2, 22, "insert", 9),
+          Row.change(2, 21, "delete", 8)));
+      write(sink, 2, later);
+      assertThat(KeyedRows.read(table, OptionalLong.empty()))
+          .isEqualTo(Map.of(1L, 11L, 2L, 22L, 4L, 40L, 5L, 51L));
+    }
+  }
+
+  /**
    * Purpose: a reader never sees a mixed group. Steps: 8 batches in replaceGroups mode, each
    * replacing 1-3 random groups with a new generation of rows; then read every version. Pass:
    * each version shows exactly the latest generation (as of that version) of every group.

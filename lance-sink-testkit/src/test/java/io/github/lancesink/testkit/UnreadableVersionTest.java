@@ -124,6 +124,49 @@ class UnreadableVersionTest {
     }
   }
 
+  /**
+   * Purpose: the one read error that is not a damaged version. lance-core 7.0.0's binding
+   * cannot convert a compaction (Rewrite) that remaps an index; that version must read as "no
+   * marker", or every sink would stop after its first compaction of indexed fragments. Steps:
+   * three batches, a BTREE index on id, Lance's own compaction, a cold sink replays batch 2 and
+   * writes batch 3. Pass: the compaction versions report NONE, the replay is skipped, batch 3
+   * commits, 20 rows.
+   */
+  @Test
+  void aCompactionThatRemapsAnIndexIsReadAsNoMarker() throws Exception {
+    String uri = dir.resolve("c.lance").toString();
+    long before;
+    try (NativeLanceTable table = new NativeLanceTable(uri, Map.of());
+        LanceSink sink = sink(table)) {
+      for (long b = 0; b < 3; b++) {
+        try (var in = TestBatch.sequential(b * 5, 5, DIM).reader(allocator)) {
+          sink.write(b, in);
+        }
+      }
+      table.ensureKeyIndex(java.util.List.of("id"));
+      before = table.latestVersion().orElseThrow();
+    }
+    RealLance.compact(uri);
+    try (NativeLanceTable table = new NativeLanceTable(uri, Map.of());
+        LanceSink cold = sink(table)) {
+      long after = table.latestVersion().orElseThrow();
+      assertThat(after).as("compaction added versions").isGreaterThan(before);
+      for (long v = before + 1; v <= after; v++) {
+        assertThat(table.properties(v).kind()).as("version %d", v)
+            .isEqualTo(io.github.lancesink.spi.VersionProperties.Kind.NONE);
+      }
+      try (var replay = TestBatch.sequential(10, 5, DIM).reader(allocator)) {
+        assertThat(cold.write(2, replay).outcome())
+            .isEqualTo(io.github.lancesink.BatchResult.Outcome.SKIPPED_DUPLICATE);
+      }
+      try (var next = TestBatch.sequential(15, 5, DIM).reader(allocator)) {
+        assertThat(cold.write(3, next).outcome())
+            .isEqualTo(io.github.lancesink.BatchResult.Outcome.COMMITTED);
+      }
+      assertThat(table).hasRowCount(20).hasBatchCommittedOnce("w", 2);
+    }
+  }
+
   /** The manifest of {@code version} (Lance names them u64::MAX - version). */
   private static Path manifest(Path table, long version) {
     Path p = table.resolve("_versions").resolve(Long.toUnsignedString(-1L - version) + ".manifest");

@@ -61,6 +61,20 @@ final class LanceErrors {
         || m.contains("generic s3 error");
   }
 
+  /**
+   * lance-core 7.0.0's Java binding cannot convert a Rewrite (compaction) transaction that
+   * remaps an index: the native side calls a {@code RewrittenIndex} constructor with six
+   * arguments, the jar's has five, and {@code readTransaction()} fails with this JNI error. The
+   * signature names that constructor, which is built only for Rewrite operations, and the sink
+   * never puts a marker in a Rewrite. So this one error proves "no marker here"; every other
+   * read error fails closed.
+   */
+  static boolean isRewriteBindingDefect(Throwable e) {
+    String m = text(e);
+    return m.contains("invalid number or type of arguments passed to java method")
+        && m.contains("(ljava/util/uuid;ljava/util/uuid;ljava/lang/string;[bii)v");
+  }
+
   private static String text(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null && sb.length() < 8192; t = t.getCause()) {

@@ -348,8 +348,10 @@ public final class NativeLanceTable implements LanceTable {
         // Store trouble (retry, or credentials) says nothing about the version.
         throw classifyRead("readTransaction", e);
       }
-      // Lance 7.0.0 returns no properties for compaction (Rewrite) versions, so nothing
-      // legitimate lands here: a version that cannot be read may hold our marker. Fail closed.
+      if (LanceErrors.isRewriteBindingDefect(e)) {
+        return VersionProperties.of(version, VersionProperties.Kind.NONE); // a compaction
+      }
+      // Anything else: a version that cannot be read may hold our marker. Fail closed.
       throw Errors.unreadableVersion(displayUri(), version, e);
     } finally {
       at.close();

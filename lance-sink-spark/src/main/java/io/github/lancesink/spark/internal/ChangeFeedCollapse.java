@@ -1,5 +1,6 @@
 package io.github.lancesink.spark.internal;
 
+import io.github.lancesink.internal.ChangeFeed;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -12,7 +13,8 @@ import org.apache.spark.sql.functions;
  * Reduces a keyed batch to the latest row per key, distributed. For a change feed ({@link
  * #latestPerKey}) update pre-images are
  * dropped, and per key the row with the highest {@code _commit_version} wins (within one
- * version an insert or post-image wins over a delete). One shuffle by key; the result keeps
+ * version an insert or post-image wins over a delete: {@link ChangeFeed#precedence}, the rule
+ * the core applies too). One shuffle by key; the result keeps
  * the input's number of partitions, so a batch writes about as many fragments as it has input
  * partitions. For an upsert with a sequence column ({@link #largestSequence}) the row with the
  * largest sequence value wins; on a tie the row later in the DataFrame's order (Spark partition
@@ -30,7 +32,7 @@ final class ChangeFeedCollapse {
       return batch; // the core rejects it with its own message
     }
     Column change = functions.col(RowLayout.CHANGE_TYPE);
-    Column changeRank = functions.when(change.equalTo("delete"), 0).otherwise(1);
+    Column changeRank = precedence(change);
     Column[] partition = keys.stream().map(functions::col).toArray(Column[]::new);
     WindowSpec w = names.contains(RowLayout.COMMIT_VERSION)
         ? Window.partitionBy(partition).orderBy(functions.col(RowLayout.COMMIT_VERSION).desc(),
@@ -38,6 +40,17 @@ final class ChangeFeedCollapse {
         : Window.partitionBy(partition).orderBy(changeRank.desc());
     return winners(batch.where(change.isNull().or(change.notEqual("update_preimage"))), w,
         batch);
+  }
+
+  /** {@link ChangeFeed#precedence} as a Spark column: the core's rule, evaluated per row. */
+  static Column precedence(Column change) {
+    Column rank = null;
+    for (String wire : ChangeFeed.WIRE_VALUES) {
+      int p = ChangeFeed.precedence(wire);
+      rank = rank == null ? functions.when(change.equalTo(wire), p)
+          : rank.when(change.equalTo(wire), p);
+    }
+    return rank.otherwise(ChangeFeed.precedence(null));
   }
 
   static Dataset<Row> largestSequence(Dataset<Row> batch, List<String> keys, String sequence) {

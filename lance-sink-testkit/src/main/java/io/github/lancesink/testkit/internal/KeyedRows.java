@@ -86,6 +86,11 @@ public final class KeyedRows {
     return this;
   }
 
+  /** The rows in their order, for adapters that build their own input (e.g. a DataFrame). */
+  public List<Row> rows() {
+    return List.copyOf(rows);
+  }
+
   public static final int DIM = 8;
 
   public Schema schema() {

@@ -23,8 +23,18 @@ public final class KeyedScenario {
   public final List<Step> steps = new ArrayList<>();
 
   public KeyedScenario(long seed, int batches) {
+    this(seed, batches, -1);
+  }
+
+  /** A change-feed scenario whatever the seed (for the Spark adapter's collapse). */
+  public static KeyedScenario cdc(long seed, int batches) {
+    return new KeyedScenario(seed, batches, 2);
+  }
+
+  private KeyedScenario(long seed, int batches, int forcedKind) {
     Random rnd = new Random(seed);
-    int kind = rnd.nextInt(3);
+    int drawn = rnd.nextInt(3);
+    int kind = forcedKind >= 0 ? forcedKind : drawn;
     this.mode = switch (kind) {
       case 0 -> WriteMode.upsert("id");
       case 1 -> WriteMode.upsert("id").withSequenceColumn("seq");
@@ -72,7 +82,7 @@ public final class KeyedScenario {
         for (int i = 0; i < n; i++) {
           long id = rnd.nextInt(KEYS);
           long v = commitVersion++;
-          int op = rnd.nextInt(3);
+          int op = rnd.nextInt(4);
           if (op == 0) {
             rows.add(Row.change(id, val, "insert", v));
             model.put(id, val++);
@@ -80,12 +90,18 @@ public final class KeyedScenario {
             rows.add(Row.change(id, model.getOrDefault(id, -1L), "update_preimage", v));
             rows.add(Row.change(id, val, "update_postimage", v));
             model.put(id, val++);
-          } else {
+          } else if (op == 2) {
             rows.add(Row.change(id, model.getOrDefault(id, -1L), "delete", v));
             model.remove(id);
+          } else {
+            // an overwrite or replaceWhere: one Delta commit deletes and re-inserts the key;
+            // the insert is its final state, whatever the row order (shuffled below)
+            rows.add(Row.change(id, model.getOrDefault(id, -1L), "delete", v));
+            rows.add(Row.change(id, val, "insert", v));
+            model.put(id, val++);
           }
         }
-        // delivery order does not matter: the commit version decides
+        // delivery order does not matter: the commit version (then ChangeFeed.precedence) decides
         Collections.shuffle(rows, rnd);
         if (rnd.nextBoolean()) {
           batch.chunked(1 + rnd.nextInt(3));
