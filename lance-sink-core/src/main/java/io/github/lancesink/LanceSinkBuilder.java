@@ -176,7 +176,6 @@ public final class LanceSinkBuilder {
       throw new IllegalStateException(
           "the vector column '" + vectorColumn + "' cannot also be a key column");
     }
-    optimizePolicy.validateAgainstLookback(lookback);
     int subVectors = optimizePolicy.indexSubVectors();
     if (optimizePolicy.enabled() && subVectors > 0 && vectorDimension > 0
         && vectorDimension % subVectors != 0) {

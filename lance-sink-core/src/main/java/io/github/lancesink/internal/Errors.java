@@ -31,6 +31,43 @@ public final class Errors {
             + " at least that long.");
   }
 
+  private static final String CHECKPOINT_FIX = " Failing closed instead of risking a duplicate"
+      + " or a silent skip. Fix: find this writer's last committed batch (the versions' lancesink."
+      + "batch-id transaction properties), then restore the table or move on with a new writer"
+      + " id; do not edit lancesink.writer.*.checkpoint.* config entries by hand.";
+
+  /** The writer's checkpoint entries in the table config cannot be parsed. */
+  public static LedgerException checkpointMalformed(String writerId, String uri, String detail) {
+    return new LedgerException("The dedup ledger checkpoint of writer '" + writerId + "' in the"
+        + " table config of " + uri + " is malformed (" + detail + ")." + CHECKPOINT_FIX);
+  }
+
+  /** The checkpoint covers versions the table does not have (e.g. a restored table). */
+  public static LedgerException checkpointAhead(
+      String writerId, String uri, long coveredThrough, long latest) {
+    return new LedgerException("The dedup ledger checkpoint of writer '" + writerId + "' on "
+        + uri + " covers versions up to " + coveredThrough + ", but the latest version is "
+        + latest + " (was the table restored or rewritten?)." + CHECKPOINT_FIX);
+  }
+
+  /** Versions after the checkpoint were removed: a newer marker may have been among them. */
+  public static LedgerException checkpointGap(
+      String writerId, String uri, long coveredThrough, long missing) {
+    return new LedgerException("Dedup ledger gap for writer '" + writerId + "' on " + uri
+        + ": its checkpoint covers versions up to " + coveredThrough + ", but version " + missing
+        + " after it was removed by cleanup without the checkpoint being advanced, so a newer"
+        + " marker may be lost." + CHECKPOINT_FIX + " Only lance-sink maintenance (which"
+        + " checkpoints before it cleans up) should remove versions of a sink's table.");
+  }
+
+  /** The checkpoint's version still exists but does not hold the marker it names. */
+  public static LedgerException checkpointMismatch(
+      String writerId, String uri, long version, long batchId, String found) {
+    return new LedgerException("The dedup ledger checkpoint of writer '" + writerId + "' on "
+        + uri + " names batch " + batchId + " at version " + version + ", but " + found + "."
+        + CHECKPOINT_FIX);
+  }
+
   public static LedgerException lineageChanged(
       String writerId, String uri, long batchId, String newLineage, String oldLineage,
       long lastBatch, long version) {

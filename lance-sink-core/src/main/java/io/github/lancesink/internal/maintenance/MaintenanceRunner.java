@@ -2,6 +2,7 @@ package io.github.lancesink.internal.maintenance;
 
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.internal.EventBus;
+import io.github.lancesink.internal.LedgerCheckpoint;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.TableStats;
@@ -144,8 +145,11 @@ public final class MaintenanceRunner {
             : "merged " + intent.argument() + " segments";
       }
       case CLEANUP -> {
+        // checkpoint first, so the ledger never needs a version this cleanup removes
+        int checkpointed = LedgerCheckpoint.advance(table, intent.argument());
         long removed = table.cleanupVersions(intent.argument());
-        return "removed " + removed + " versions older than " + intent.argument();
+        return "removed " + removed + " versions older than " + intent.argument()
+            + " (ledger checkpoints written: " + checkpointed + ")";
       }
       default -> throw new IllegalStateException("unknown action " + intent.action());
     }
