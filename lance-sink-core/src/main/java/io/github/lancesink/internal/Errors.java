@@ -27,8 +27,9 @@ public final class Errors {
             + floor + ".." + latest + " (" + why + "). Failing closed instead of risking a"
             + " duplicate or a silent skip. Fix: raise the lookback (LanceSink.Builder.lookback,"
             + " Spark option lance.sink.ledger.lookback) above the number of versions written"
-            + " since this writer's last batch, and keep the optimize policy's cleanup retention"
-            + " at least that long.");
+            + " since this writer's last batch. Versions removed by a cleanup outside lance-sink"
+            + " maintenance (which checkpoints every writer's last marker before it cleans up)"
+            + " cannot be recovered: restore the table or move on with a new writer id.");
   }
 
   private static final String CHECKPOINT_FIX = " Failing closed instead of risking a duplicate"

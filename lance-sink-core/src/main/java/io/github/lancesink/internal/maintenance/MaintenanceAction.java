@@ -7,7 +7,7 @@ public enum MaintenanceAction {
   RETRAIN_INDEX("retrain-index", 1),
   SCALAR_INDEX("scalar-index", 1),
   OPTIMIZE_INDICES("optimize-indices", 1),
-  CLEANUP("cleanup", 0);
+  CLEANUP("cleanup", 1); // the ledger checkpoint (a config update) written before it
 
   private final String label;
   private final int versions;

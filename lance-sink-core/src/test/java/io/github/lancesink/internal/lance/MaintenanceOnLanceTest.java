@@ -151,15 +151,16 @@ class MaintenanceOnLanceTest {
 
   /**
    * A day of maintenance must not push the last data marker out of the ledger's lookback: each
-   * run adds at most maxVersionsPerCommit versions, cleanup keeps at least the lookback, and a
-   * cold sink still finds the last batch with a short walk. Scaled down: lookback 24, maintenance
-   * after every commit, 60 batches (far more versions than the lookback in total).
+   * run adds at most maxVersionsPerCommit versions (3 here: compaction 2, index refresh 1, and
+   * cleanup 1 for its ledger checkpoint, so a run never does all three), and a cold sink still
+   * finds the last batch with a short walk. Scaled down: lookback 24, maintenance after every
+   * commit, 60 batches (far more versions than the lookback in total).
    */
   @Test
   void coldLedgerFindsTheLastMarkerAfterManyMaintenanceVersions() throws Exception {
     int lookback = 24;
     OptimizePolicy p = quiet().everyCommits(1).indexMinRows(256).maxIndexDeltas(1)
-        .retainVersions(lookback).maxVersionsPerCommit(2).build();
+        .retainVersions(lookback).maxVersionsPerCommit(3).build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, lookback)) {
       for (long b = 0; b < 60; b++) {
         h.assertCommitted(h.write(b, 300));
@@ -167,18 +168,18 @@ class MaintenanceOnLanceTest {
       long latest = h.table.latestVersion().orElseThrow();
       long marker = h.sink.lastMarkerVersion().orElseThrow();
       assertThat(latest).isGreaterThan(60 + lookback); // maintenance added many versions
-      assertThat(latest - marker).isLessThanOrEqualTo(2);
+      assertThat(latest - marker).isLessThanOrEqualTo(3);
       assertThat(h.table.earliestVersion().orElseThrow()).isGreaterThan(1); // cleanup ran
       assertThat(h.events(SinkEvent.MaintenanceDeferred.class))
-          .anyMatch(e -> e.reason().contains("bound of 2 versions"));
-      // between any two consecutive data markers there are at most 2 maintenance versions
+          .anyMatch(e -> e.reason().contains("bound of 3 versions"));
+      // between any two consecutive data markers there are at most 3 maintenance versions
       long previous = -1;
       int markers = 0;
       for (long v = h.table.earliestVersion().orElseThrow(); v <= latest; v++) {
         if (Marker.parse(h.table.properties(v).properties()).isPresent()) {
           if (previous > 0) {
             assertThat(v - previous).as("versions from marker %d to %d", previous, v)
-                .isLessThanOrEqualTo(1 + 2);
+                .isLessThanOrEqualTo(1 + 3);
           }
           previous = v;
           markers++;
