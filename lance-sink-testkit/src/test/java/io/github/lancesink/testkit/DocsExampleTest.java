@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lancesink.LanceSink;
 import org.junit.jupiter.api.Test;
 
-/** The micro-batch driver example from the README (Testkit section), so the docs cannot rot. */
+/**
+ * The micro-batch driver example of docs/testkit.md, run, so the docs cannot rot. Every Java
+ * snippet of the README and docs/ is also compiled by lance-sink-spark's {@code
+ * DocsSnippetsCompileTest}.
+ */
 class DocsExampleTest {
 
   @Test
