@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The docs cannot rot: every {@code ```java} block in README.md and docs/*.md compiles against
  * the real lance-sink, testkit and Spark classes; the surefire argLine in docs/testkit.md is the
- * one the build uses; and .ci/run runs the test command the README gives. The testkit's {@code
+ * one the build uses; relative links resolve; and .ci/run runs the test command the README
+ * gives. The testkit's {@code
  * DocsExampleTest} additionally runs the micro-batch driver example.
  */
 class DocsSnippetsCompileTest {
@@ -73,6 +74,27 @@ class DocsSnippetsCompileTest {
         .containsExactly("docs/broken.md:8", "docs/broken.md:13");
     assertThat(failures.get(0).toString()).contains("writerIdd");
     assertThat(failures.get(1).toString()).contains("incompatible types");
+  }
+
+  /**
+   * Purpose: every relative link of the README and docs/ (files such as
+   * ../benchmarks/results/x.md, and #heading anchors) resolves. Pass: no broken link.
+   */
+  @Test
+  void everyRelativeLinkResolves() throws IOException {
+    List<Path> files = new java.util.ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (var s = Files.list(ROOT.resolve("docs"))) {
+      s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    assertThat(DocLinks.broken(ROOT, files)).as("broken links").isEmpty();
+    assertThat(DocLinks.broken(ROOT, List.of(write("see [x](docs/nope.md) and [y](#nowhere)"))))
+        .as("the check itself finds broken links").hasSize(2);
+  }
+
+  private Path write(String text) throws IOException {
+    Path f = out.resolve("probe.md");
+    Files.writeString(f, "# Title\n" + text + "\n");
+    return f;
   }
 
   /**
