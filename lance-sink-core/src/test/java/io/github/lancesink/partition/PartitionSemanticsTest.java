@@ -204,4 +204,42 @@ class PartitionSemanticsTest {
     }
     assertThat(TextPartitions.ids(table)).isEqualTo(ids(1, 8));
   }
+
+  /**
+   * Purpose: a skip becomes durable only when the jumped-to partition commits. Steps: write
+   * minute 1; land 2..6 with 6 unreadable; skipToLatest(2 min) under STOP; then a new runner;
+   * then fix minute 6 and run again. Pass: the first cycle publishes the skip and throws; the
+   * table's watermark is still minute 1, so a new runner decides the same skip again and throws
+   * again; after the fix the skip is reported a third time and minute 6 is written.
+   */
+  @Test
+  void aSkipIsDurableOnlyOnceTheJumpedToPartitionCommits() {
+    complete(1);
+    try (PartitionRunner r = runner(LagPolicy.catchUp()).build()) {
+      r.runOnce();
+    }
+    for (int m = 2; m <= 5; m++) {
+      complete(m);
+    }
+    files.write(path(6) + "/a.txt", "garbage");
+    files.marker(6);
+    LagPolicy skip = LagPolicy.skipToLatest(Duration.ofMinutes(2));
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      events.clear();
+      try (PartitionRunner r = runner(skip).build()) {
+        assertThat(r.watermark()).as("attempt %d", attempt).contains(minute(1));
+        assertThatThrownBy(r::runOnce).isInstanceOf(PartitionSourceException.class);
+      }
+      assertThat(events).filteredOn(PartitionEvent.PartitionsSkipped.class::isInstance)
+          .as("attempt %d", attempt).hasSize(1);
+    }
+    files.file(6, "a.txt", 600, 3);
+    try (PartitionRunner r = runner(skip).build()) {
+      CycleResult c = r.runOnce();
+      assertThat(c.skipped()).get().extracting(PartitionEvent.PartitionsSkipped::from,
+          PartitionEvent.PartitionsSkipped::to).containsExactly(minute(2), minute(5));
+      assertThat(c.processedPaths()).containsExactly(path(6));
+    }
+    assertThat(TextPartitions.ids(table)).isEqualTo(ids(1, 6));
+  }
 }
