@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.lance.Dataset;
-import org.lance.ReadOptions;
+import org.lance.Transaction;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
 import org.lance.compaction.CompactionMode;
@@ -32,6 +32,8 @@ import org.lance.index.vector.PQBuildParams;
 import org.lance.index.vector.SQBuildParams;
 import org.lance.index.vector.VectorIndexParams;
 import org.lance.schema.LanceField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Maintenance on a real Lance dataset, for {@link NativeLanceTable}. Every long operation runs on
@@ -40,6 +42,7 @@ import org.lance.schema.LanceField;
  * the two are compatible (an Append rebases over a Rewrite or an index commit).
  */
 final class NativeMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeMaintenance.class);
   private final NativeLanceTable table;
   /** Runs after the fresh handle is opened, before the operation (tests widen races here). */
   private volatile java.util.function.Consumer<String> afterOpen = op -> {};
@@ -49,7 +52,7 @@ final class NativeMaintenance {
   }
 
   void compact(long targetRowsPerFragment, double deletedRatio) {
-    run("compact", ds -> {
+    run("compact", "Rewrite", ds -> {
       // binary copy moves encoded pages instead of decoding and re-encoding them (600k x 128-d
       // rows: 0.8 s instead of 1.25 s here); Lance falls back to re-encoding when it cannot
       CompactionOptions.Builder o = CompactionOptions.builder()
@@ -92,7 +95,7 @@ final class NativeMaintenance {
   }
 
   void createIndex(IndexSpec spec) {
-    run("createIndex", ds -> {
+    run("createIndex", "CreateIndex", ds -> {
       IndexOptions options;
       if (spec.kind() == IndexState.Kind.SCALAR) {
         options = IndexOptions.builder(List.of(spec.column()), IndexType.BTREE,
@@ -145,7 +148,7 @@ final class NativeMaintenance {
   }
 
   void optimizeIndices(int mergeDeltas) {
-    run("optimizeIndices", ds -> {
+    run("optimizeIndices", "CreateIndex", ds -> {
       ds.optimizeIndices(OptimizeOptions.builder().numIndicesToMerge(mergeDeltas).build());
       return null;
     });
@@ -159,26 +162,64 @@ final class NativeMaintenance {
     });
   }
 
-  /** Runs {@code op} on a fresh handle at the latest version and classifies Lance's errors. */
+  /** Runs a read-only (or delete-only) {@code op}; see the other overload. */
   private <T> T run(String operation, Function<Dataset, T> op) {
+    return run(operation, null, op);
+  }
+
+  /**
+   * Runs {@code op} on a fresh handle at the latest version and classifies Lance's errors. An
+   * op that commits ({@code landedAs} names the Lance operation of its version) runs with the
+   * object-store client's retries off, like every commit of the sink, and a transient error is
+   * reconciled: if a version of that operation appeared since the handle was opened, the op
+   * landed and returns null. (A concurrent maintainer's commit of the same kind counts too; the
+   * planner then finds nothing due, which is the same outcome.)
+   */
+  private <T> T run(String operation, String landedAs, Function<Dataset, T> op) {
     Dataset ds;
     try {
-      ds = Dataset.open()
-          .allocator(table.allocator())
-          .uri(table.uri())
-          .readOptions(new ReadOptions.Builder()
-              .setStorageOptions(table.storageOptions()).build())
-          .build();
+      ds = landedAs == null ? table.open(table.storageOptions()) : table.openForCommit();
     } catch (RuntimeException e) {
       throw classify(operation, e);
     }
+    long start = ds.version();
     try {
       afterOpen.accept(operation);
       return op.apply(ds);
     } catch (RuntimeException e) {
+      if (landedAs != null && !(e instanceof LanceSinkException)
+          && !LanceErrors.isConflict(e) && LanceErrors.isTransient(e)
+          && landed(operation, landedAs, start, e)) {
+        return null;
+      }
       throw classify(operation, e);
     } finally {
       ds.close();
+    }
+  }
+
+  /** Whether a version of {@code kind} was committed after {@code start}; fails closed. */
+  private boolean landed(String operation, String kind, long start, RuntimeException cause) {
+    try (Dataset latest = table.open(table.storageOptions())) {
+      for (long v = start + 1; v <= latest.version(); v++) {
+        try (Dataset at = latest.checkoutVersion(v)) {
+          Optional<Transaction> txn = at.readTransaction();
+          if (txn.isPresent()) {
+            try (Transaction t = txn.get()) {
+              if (kind.equals(t.operation().name())) {
+                LOG.info("{} on {}: the reply was lost, but version {} landed", operation,
+                    table.displayUri(), v);
+                return true;
+              }
+            }
+          }
+        }
+      }
+      return false;
+    } catch (Exception read) {
+      throw Errors.stateUnreconciled(operation, table.displayUri(),
+          Redactor.scrub(cause, table.storageOptions()),
+          classify(operation, read instanceof RuntimeException r ? r : new IllegalStateException(read)));
     }
   }
 
