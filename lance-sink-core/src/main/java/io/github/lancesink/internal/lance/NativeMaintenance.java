@@ -52,7 +52,7 @@ final class NativeMaintenance {
   }
 
   void compact(long targetRowsPerFragment, double deletedRatio) {
-    run("compact", "Rewrite", ds -> {
+    run("compact", NativeMaintenance::rewritten, ds -> {
       // binary copy moves encoded pages instead of decoding and re-encoding them (600k x 128-d
       // rows: 0.8 s instead of 1.25 s here); Lance falls back to re-encoding when it cannot
       CompactionOptions.Builder o = CompactionOptions.builder()
@@ -95,7 +95,7 @@ final class NativeMaintenance {
   }
 
   void createIndex(IndexSpec spec) {
-    run("createIndex", "CreateIndex", ds -> {
+    run("createIndex", NativeMaintenance::indexCommitted, ds -> {
       IndexOptions options;
       if (spec.kind() == IndexState.Kind.SCALAR) {
         options = IndexOptions.builder(List.of(spec.column()), IndexType.BTREE,
@@ -148,7 +148,7 @@ final class NativeMaintenance {
   }
 
   void optimizeIndices(int mergeDeltas) {
-    run("optimizeIndices", "CreateIndex", ds -> {
+    run("optimizeIndices", NativeMaintenance::indexCommitted, ds -> {
       ds.optimizeIndices(OptimizeOptions.builder().numIndicesToMerge(mergeDeltas).build());
       return null;
     });
@@ -167,48 +167,39 @@ final class NativeMaintenance {
     return run(operation, null, op);
   }
 
-  /**
-   * Runs {@code op} on a fresh handle at the latest version and classifies Lance's errors. An
-   * op that commits ({@code landedAs} names the Lance operation of its version) runs with the
-   * object-store client's retries off, like every commit of the sink, and a transient error is
-   * reconciled: if a version of that operation appeared since the handle was opened, the op
-   * landed and returns null. (A concurrent maintainer's commit of the same kind counts too; the
-   * planner then finds nothing due, which is the same outcome.)
-   */
-  private <T> T run(String operation, String landedAs, Function<Dataset, T> op) {
-    Dataset ds;
-    try {
-      ds = landedAs == null ? table.open(table.storageOptions()) : table.openForCommit();
-    } catch (RuntimeException e) {
-      throw classify(operation, e);
-    }
-    long start = ds.version();
-    try {
-      afterOpen.accept(operation);
-      return op.apply(ds);
-    } catch (RuntimeException e) {
-      if (landedAs != null && !(e instanceof LanceSinkException)
-          && !LanceErrors.isConflict(e) && LanceErrors.isTransient(e)
-          && landed(operation, landedAs, start, e)) {
-        return null;
-      }
-      throw classify(operation, e);
-    } finally {
-      ds.close();
-    }
+  /** How to tell, from a handle at the start version, whether a commit of the op landed. */
+  @FunctionalInterface
+  private interface Landed {
+    /** Returns the test to run on the latest version after a lost reply. */
+    Reconcile from(Dataset start);
   }
 
-  /** Whether a version of {@code kind} was committed after {@code start}; fails closed. */
-  private boolean landed(String operation, String kind, long start, RuntimeException cause) {
-    try (Dataset latest = table.open(table.storageOptions())) {
-      for (long v = start + 1; v <= latest.version(); v++) {
+  @FunctionalInterface
+  private interface Reconcile {
+    boolean landed(Dataset latest) throws Exception;
+  }
+
+  /** A compaction landed if a fragment of the start version is gone (rewritten). */
+  private static Reconcile rewritten(Dataset start) {
+    java.util.Set<Integer> before = new java.util.HashSet<>();
+    start.getFragments().forEach(f -> before.add(f.getId()));
+    return latest -> {
+      java.util.Set<Integer> now = new java.util.HashSet<>();
+      latest.getFragments().forEach(f -> now.add(f.getId()));
+      return !now.containsAll(before);
+    };
+  }
+
+  /** An index build landed if a CreateIndex version was committed after the start version. */
+  private static Reconcile indexCommitted(Dataset start) {
+    long from = start.version();
+    return latest -> {
+      for (long v = from + 1; v <= latest.version(); v++) {
         try (Dataset at = latest.checkoutVersion(v)) {
           Optional<Transaction> txn = at.readTransaction();
           if (txn.isPresent()) {
             try (Transaction t = txn.get()) {
-              if (kind.equals(t.operation().name())) {
-                LOG.info("{} on {}: the reply was lost, but version {} landed", operation,
-                    table.displayUri(), v);
+              if ("CreateIndex".equals(t.operation().name())) {
                 return true;
               }
             }
@@ -216,14 +207,59 @@ final class NativeMaintenance {
         }
       }
       return false;
-    } catch (Exception read) {
-      throw Errors.stateUnreconciled(operation, table.displayUri(),
-          Redactor.scrub(cause, table.storageOptions()),
-          classify(operation, read instanceof RuntimeException r ? r : new IllegalStateException(read)));
+    };
+  }
+
+  /**
+   * Runs {@code op} on a fresh handle at the latest version and classifies Lance's errors. An
+   * op that commits (it has a {@code landed} test) runs with the object-store client's retries
+   * off, like every commit of the sink, and a transient error is reconciled: if the table shows
+   * the op landed, it returns null. (A concurrent maintainer's commit of the same kind counts
+   * too; the planner then finds nothing due, which is the same outcome.)
+   */
+  private <T> T run(String operation, Landed landed, Function<Dataset, T> op) {
+    Dataset ds;
+    try {
+      ds = landed == null ? table.open(table.storageOptions()) : table.openForCommit();
+    } catch (Exception e) { // Lance also throws undeclared checked exceptions (IOException)
+      throw classify(operation, e);
+    }
+    try {
+      Reconcile reconcile = landed == null ? null : landed.from(ds);
+      afterOpen.accept(operation);
+      try {
+        return op.apply(ds);
+      } catch (Exception e) {
+        if (reconcile != null && !(e instanceof LanceSinkException)
+            && !LanceErrors.isConflict(e) && LanceErrors.isTransient(e)
+            && landed(operation, reconcile, e)) {
+          return null;
+        }
+        throw e;
+      }
+    } catch (Exception e) {
+      throw classify(operation, e);
+    } finally {
+      ds.close();
     }
   }
 
-  private LanceSinkException classify(String operation, RuntimeException e) {
+  /** Reads the latest version to learn whether the op landed; fails closed. */
+  private boolean landed(String operation, Reconcile reconcile, Exception cause) {
+    try (Dataset latest = table.open(table.storageOptions())) {
+      if (reconcile.landed(latest)) {
+        LOG.info("{} on {}: the reply was lost, but the commit landed", operation,
+            table.displayUri());
+        return true;
+      }
+      return false;
+    } catch (Exception read) {
+      throw Errors.stateUnreconciled(operation, table.displayUri(),
+          Redactor.scrub(cause, table.storageOptions()), classify(operation, read));
+    }
+  }
+
+  private LanceSinkException classify(String operation, Exception e) {
     if (e instanceof LanceSinkException l) {
       return l;
     }
