@@ -34,7 +34,6 @@ import org.lance.Version;
 import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
-import org.lance.operation.Delete;
 import org.lance.operation.Restore;
 import org.lance.operation.UpdateConfig;
 import org.lance.operation.UpdateMap;
@@ -261,14 +260,7 @@ public final class NativeLanceTable implements LanceTable {
     if (ds == null) {
       throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
     }
-    List<FragmentMetadata> fragments = new ArrayList<>();
-    for (StagedFragments s : staged) {
-      if (!(s instanceof LanceStagedFragments l)) {
-        throw new IllegalArgumentException(
-            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
-      }
-      fragments.addAll(l.fragments());
-    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
     try (Transaction txn =
         new Transaction.Builder()
             .readVersion(readVersion)
@@ -404,54 +396,7 @@ public final class NativeLanceTable implements LanceTable {
    */
   @Override
   public synchronized long revertAppend(long appendVersion, Map<String, String> properties) {
-    Dataset ds = refreshed();
-    if (ds == null || appendVersion < 2) {
-      throw Errors.port("revertAppend", displayUri,
-          new IllegalStateException("no append version " + appendVersion));
-    }
-    List<Long> added = new ArrayList<>();
-    try (Dataset at = ds.checkoutVersion(appendVersion);
-        Dataset before = ds.checkoutVersion(appendVersion - 1)) {
-      java.util.Set<Integer> old = new java.util.HashSet<>();
-      before.getFragments().forEach(f -> old.add(f.getId()));
-      at.getFragments().forEach(f -> {
-        if (!old.contains(f.getId())) {
-          added.add((long) f.getId());
-        }
-      });
-    } catch (Exception e) {
-      throw classifyRead("revertAppend", e);
-    }
-    if (added.isEmpty()) {
-      throw Errors.port("revertAppend", displayUri,
-          new IllegalStateException("version " + appendVersion + " added no fragments"));
-    }
-    return MetadataCommit.run(this, "revertAppend",
-        latest -> versionWith(properties, appendVersion, latest.version()),
-        latest -> {
-          try (Transaction txn = new Transaction.Builder()
-              .readVersion(latest.version())
-              .operation(Delete.builder().deletedFragmentIds(added).build())
-              .transactionProperties(properties)
-              .build()) {
-            Dataset committed = commitBuilder(latest).execute(txn);
-            long version = committed.version();
-            committed.close();
-            return version;
-          }
-        });
-  }
-
-  /** The first version in (after, upTo] whose transaction properties include {@code props}. */
-  private Optional<Long> versionWith(Map<String, String> props, long after, long upTo) {
-    for (long v = after + 1; v <= upTo; v++) {
-      VersionProperties p = properties(v);
-      if (p.kind() == VersionProperties.Kind.PRESENT
-          && p.properties().entrySet().containsAll(props.entrySet())) {
-        return Optional.of(v);
-      }
-    }
-    return Optional.empty();
+    return NativeRevert.revert(this, appendVersion, properties);
   }
 
   /**
