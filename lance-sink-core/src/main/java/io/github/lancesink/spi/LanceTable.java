@@ -82,7 +82,8 @@ public interface LanceTable extends AutoCloseable {
    * the new rows of a key, never both or neither. The rows to remove are looked up at {@code
    * readVersion}; on {@link io.github.lancesink.CommitConflictException} nothing landed and the
    * caller retries with a fresh read version, so the lookup is recomputed (a concurrent
-   * compaction may have renumbered fragments).
+   * compaction may have renumbered fragments). The port records the counts it returns in the
+   * same commit ({@link KeyedCommit#withCounts}), so they can be read back after a lost reply.
    *
    * @param readVersion the version the rows to remove are looked up in
    * @return the new version and what it removed

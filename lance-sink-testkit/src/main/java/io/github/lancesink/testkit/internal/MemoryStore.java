@@ -168,7 +168,8 @@ public final class MemoryStore implements LanceTable {
     List<Fragment> all = new ArrayList<>(removal.fragments());
     all.addAll(stagedOf(fragments));
     long version = add("Update", properties.isEmpty() ? VersionProperties.Kind.NONE
-        : VersionProperties.Kind.PRESENT, properties, all, latest.config());
+        : VersionProperties.Kind.PRESENT, KeyedCommit.withCounts(properties,
+            removal.removedRows(), removal.absentDeletes()), all, latest.config());
     return new KeyedCommit(version, removal.removedRows(), removal.absentDeletes());
   }
 
