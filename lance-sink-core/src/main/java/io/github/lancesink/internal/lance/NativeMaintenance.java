@@ -172,30 +172,55 @@ final class NativeMaintenance {
 
   /**
    * One Rewrite commit that merges exactly {@code ids} (adjacent fragments of the latest
-   * version): a compaction task built from those fragments instead of Lance's own plan, so no
-   * fragment an index build is reading is touched.
+   * version): compaction tasks built from those fragments instead of Lance's own plan, so no
+   * fragment an index build is reading is touched. Lance refuses a rewrite group that mixes
+   * fragments an index segment covers with ones it does not (checked per segment: fragments
+   * refreshed into two different delta segments count as a split), so the group is split into
+   * runs covered by the same segments, one task per run of two or more.
    */
   void mergeFragments(List<Long> ids) {
     run("mergeFragments", ds -> {
       java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
-      List<FragmentMetadata> group = new ArrayList<>();
-      for (Fragment f : ds.getFragments()) {
-        if (wanted.contains((long) f.getId())) {
-          group.add(f.metadata());
-        }
+      Map<Integer, java.util.Set<String>> coverage = new HashMap<>();
+      for (org.lance.index.Index index : ds.getIndexes()) {
+        index.fragments().ifPresent(fs -> fs.forEach(f ->
+            coverage.computeIfAbsent(f, k -> new java.util.TreeSet<>())
+                .add(index.uuid().toString())));
       }
-      if (group.size() != wanted.size()) {
+      List<List<FragmentMetadata>> runs = new ArrayList<>();
+      List<FragmentMetadata> run = new ArrayList<>();
+      java.util.Set<String> runCoverage = null;
+      int found = 0;
+      for (Fragment f : ds.getFragments()) {
+        if (!wanted.contains((long) f.getId())) {
+          continue;
+        }
+        found++;
+        java.util.Set<String> c = coverage.getOrDefault(f.getId(), java.util.Set.of());
+        if (runCoverage != null && !runCoverage.equals(c)) {
+          runs.add(run);
+          run = new ArrayList<>();
+        }
+        run.add(f.metadata());
+        runCoverage = c;
+      }
+      runs.add(run);
+      if (found != wanted.size()) {
         // a concurrent compaction rewrote some of them: nothing to commit, plan again
         throw Errors.conflict(table.displayUri(), ds.version(), new IllegalStateException(
             "fragments " + ids + " are no longer all live at version " + ds.version()));
       }
-      if (group.size() < 2) {
-        return null;
-      }
       CompactionOptions o = CompactionOptions.builder().withTargetRowsPerFragment(Long.MAX_VALUE)
           .withCompactionMode(CompactionMode.TRY_BINARY_COPY).build();
-      RewriteResult merged = new CompactionTask(new TaskData(group), ds.version(), o).execute(ds);
-      Compaction.commitCompaction(ds, List.of(merged), o);
+      List<RewriteResult> merged = new ArrayList<>();
+      for (List<FragmentMetadata> group : runs) {
+        if (group.size() >= 2) {
+          merged.add(new CompactionTask(new TaskData(group), ds.version(), o).execute(ds));
+        }
+      }
+      if (!merged.isEmpty()) {
+        Compaction.commitCompaction(ds, merged, o);
+      }
       return null;
     });
   }

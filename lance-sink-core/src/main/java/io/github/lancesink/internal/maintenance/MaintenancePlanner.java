@@ -180,6 +180,11 @@ public final class MaintenancePlanner {
     if (anyIndex && !(replaced && indices.size() == 1)
         && (stats.unindexedRows() > 0 || deltas > policy.maxIndexDeltas())) {
       int merge = deltas + 1 > policy.maxIndexDeltas() ? deltas + 1 : 0;
+      if (lanes.frozen() && merge == 0 && deltas > 0) {
+        // beside a build, refresh into the newest delta: the fragments merged after the build's
+        // floor then share one segment, and Lance merges only fragments one segment covers
+        merge = 1;
+      }
       add(intents, now, new MaintenanceIntent(MaintenanceAction.OPTIMIZE_INDICES, null, merge));
     }
     long keepFrom = stats.version() - policy.retainVersions() + 1;
