@@ -120,6 +120,9 @@ public final class MaintenanceExecutor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+    LOG.info("lance-sink writer '{}' batch {} stalled {} ms by maintenance: {}{}", writerId,
+        batchId, took.toMillis(), stop != null ? stop : slowdown,
+        stop != null ? " (stopped: not committed)" : "");
     events.publish(new SinkEvent.WriteStalled(writerId, clock.instant(), batchId,
         stop != null ? stop : slowdown, took, shape.fragmentsAfter(fragments),
         shape.indexed() ? shape.unindexedAfter(rows) : -1, stop != null));

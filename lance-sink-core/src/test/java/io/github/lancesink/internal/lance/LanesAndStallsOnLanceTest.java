@@ -35,7 +35,7 @@ import org.lance.ipc.ScanOptions;
  */
 class LanesAndStallsOnLanceTest {
   static final int ROWS = 100;
-  static final int MAX_FRAGMENTS = 16;
+  static final int MAX_FRAGMENTS = 24;
   static final long MAX_UNINDEXED = 1000;
   @TempDir Path dir;
 
@@ -93,6 +93,9 @@ class LanesAndStallsOnLanceTest {
         }
       }
       assertThat(retrained.getCount()).as("the retrain was still held").isEqualTo(1);
+      List<SinkEvent.WriteStalled> stalls = h.events(SinkEvent.WriteStalled.class);
+      System.out.printf("stalls: %d, %d ms in all%n", stalls.size(),
+          stalls.stream().mapToLong(e -> e.took().toMillis()).sum());
       assertThat(h.events(SinkEvent.WriteStalled.class)).isNotEmpty()
           .allSatisfy(e -> assertThat(e.stopped()).isFalse());
       assertThat(midRecall).isGreaterThanOrEqualTo(0.95);
