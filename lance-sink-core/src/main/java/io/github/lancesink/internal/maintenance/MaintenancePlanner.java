@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -131,7 +130,7 @@ public final class MaintenancePlanner {
     // with a vector index, the size tiers count only indexed fragments and the unindexed tail
     // has its own merge (unindexed rows are counted against the vector index: with only scalar
     // indices every row would look unindexed, and the whole table would be one growing tail)
-    int tail = vector.isEmpty() ? 0 : unindexedTail(stats);
+    int tail = vector.isEmpty() ? 0 : SizeTiers.unindexedTail(stats);
     if (lanes.frozen()) {
       // before the first index every fragment is unindexed: all of them are the tail
       int unindexed = vector.isEmpty() ? (int) stats.fragments() : tail;
@@ -223,7 +222,7 @@ public final class MaintenancePlanner {
     if (deletes || (overFragmentLimit && small >= 2)) {
       return full;
     }
-    return tieredTarget(sizes.subList(0, sizes.size() - tail), full, fanIn());
+    return SizeTiers.tieredTarget(sizes.subList(0, sizes.size() - tail), full, fanIn());
   }
 
   /**
@@ -239,7 +238,7 @@ public final class MaintenancePlanner {
    * target is kept low enough that no two adjacent indexed fragments fall below it.
    */
   long unindexedTailTarget(TableStats stats) {
-    int count = unindexedTail(stats);
+    int count = SizeTiers.unindexedTail(stats);
     if (count < 2) {
       return 0;
     }
@@ -262,47 +261,8 @@ public final class MaintenancePlanner {
     return target > largestInTail ? target : 0;
   }
 
-  /**
-   * How many of the newest fragments make up the unindexed tail: the shortest suffix whose rows
-   * add up to exactly the unindexed rows, or 0 when none does (or the port reports no sizes).
-   */
-  static int unindexedTail(TableStats stats) {
-    long unindexed = stats.unindexedRows();
-    List<Long> sizes = stats.fragmentRows();
-    if (unindexed <= 0 || sizes.size() != stats.fragments()) {
-      return 0;
-    }
-    long sum = 0;
-    int count = 0;
-    for (int i = sizes.size() - 1; i >= 0 && sum < unindexed; i--) {
-      sum += sizes.get(i);
-      count++;
-    }
-    return sum == unindexed ? count : 0;
-  }
-
   private int fanIn() {
     return policy.compactionFanIn();
-  }
-
-  static long tieredTarget(List<Long> sizes, long full, int fanIn) {
-    TreeMap<Integer, long[]> tiers = new TreeMap<>(); // tier -> count, rows
-    for (long n : sizes) {
-      if (n > 0 && n < full) {
-        int tier = (int) Math.floor(Math.log(n) / Math.log(fanIn));
-        long[] t = tiers.computeIfAbsent(tier, k -> new long[2]);
-        t[0]++;
-        t[1] += n;
-      }
-    }
-    long rows = 0; // rows in this tier and every smaller one (Lance rewrites those as well)
-    for (long[] t : tiers.values()) {
-      rows += t[1];
-      if (t[0] >= fanIn) {
-        return Math.min(full, rows);
-      }
-    }
-    return 0;
   }
 
   private boolean add(List<MaintenanceIntent> intents, Instant now, MaintenanceIntent intent) {
@@ -396,7 +356,7 @@ public final class MaintenancePlanner {
       type = VectorIndexType.IVF_SQ;
     }
     int partitions = policy.indexPartitions() > 0 ? policy.indexPartitions()
-        : derivedPartitions(rows, type);
+        : IndexSizing.derivedPartitions(rows, type);
     int subVectors = policy.indexSubVectors() > 0 ? policy.indexSubVectors()
         : Math.max(1, dimension / 8);
     if (type == VectorIndexType.IVF_PQ && dimension % subVectors != 0) {
@@ -405,15 +365,5 @@ public final class MaintenancePlanner {
     }
     return new IndexSpec(vectorColumn.orElseThrow(), name,
         IndexState.Kind.VECTOR, type, partitions, subVectors, policy.metric());
-  }
-
-  /**
-   * One IVF partition per 4,096 rows (Lance sizes partitions at a few thousand rows; k-means
-   * cost grows with partitions x samples, so sqrt(rows) partitions made a 100k-row build take
-   * minutes on 2 busy cores). HNSW graphs search large partitions well: one per 16,384 rows.
-   */
-  static int derivedPartitions(long rows, VectorIndexType type) {
-    long perPartition = type == VectorIndexType.IVF_HNSW_SQ ? 16_384 : 4_096;
-    return (int) Math.max(1, Math.min(rows / perPartition, 65_536));
   }
 }
