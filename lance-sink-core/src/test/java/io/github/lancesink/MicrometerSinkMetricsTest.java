@@ -37,6 +37,25 @@ class MicrometerSinkMetricsTest {
   }
 
   @Test
+  void writeStallsAreTimedByResult() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    EventBus bus = new EventBus();
+    MicrometerSinkMetrics.bind(bus, registry, "w");
+    bus.publish(new SinkEvent.WriteStalled("w", Instant.EPOCH, 3, "fragments 49 > slowdown 48",
+        Duration.ofMillis(20), 40, -1, false));
+    bus.publish(new SinkEvent.WriteStalled("w", Instant.EPOCH, 4, "fragments 65 > stop 64",
+        Duration.ofMillis(30), 65, -1, false));
+    bus.publish(new SinkEvent.WriteStalled("w", Instant.EPOCH, 5, "fragments 65 > stop 64",
+        Duration.ofSeconds(30), 65, -1, true));
+    assertThat(registry.get("lancesink.write.stall").tag("result", "ok").timer().count())
+        .isEqualTo(2);
+    assertThat(registry.get("lancesink.write.stall").tag("result", "ok").timer()
+        .totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(50);
+    assertThat(registry.get("lancesink.write.stall").tag("result", "stopped").timer().count())
+        .isEqualTo(1);
+  }
+
+  @Test
   void aFailingListenerNeverBreaksPublishing() {
     EventBus bus = new EventBus();
     int[] seen = new int[1];

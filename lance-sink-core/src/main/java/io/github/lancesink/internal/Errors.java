@@ -4,6 +4,7 @@ import io.github.lancesink.CommitConflictException;
 import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.ConfigurationException;
 import io.github.lancesink.InvalidBatchException;
+import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.LedgerException;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.TableOperationException;
@@ -149,6 +150,26 @@ public final class Errors {
         "Commit on " + uri + " failed after it was sent; it may or may not have landed. The"
             + " sink re-reads the ledger before any retry: " + message(cause),
         cause);
+  }
+
+  /**
+   * A commit failed after it was sent, and re-reading the table to learn whether it landed
+   * failed too: fail closed, never retry blind.
+   */
+  public static CommitStateUnknownException stateUnreconciled(
+      String operation, String uri, Throwable cause, Throwable read) {
+    // the read error's own cause: its wrapper would claim "nothing was committed"
+    Throwable shown = read instanceof LanceSinkException && read.getCause() != null
+        ? read.getCause() : read;
+    CommitStateUnknownException e = new CommitStateUnknownException(
+        "Commit (" + operation + ") on " + uri + " failed after it was sent (" + message(cause)
+            + "), and re-reading the table to learn whether it landed failed too: "
+            + message(shown) + ". Nothing was retried. Run the batch again (same batch id) once"
+            + " the store is reachable: the sink re-reads the table first and skips what"
+            + " landed.",
+        cause);
+    e.addSuppressed(read);
+    return e;
   }
 
   public static TableOperationException port(String operation, String uri, Throwable cause) {

@@ -1,14 +1,24 @@
 package io.github.lancesink.internal;
 
+import io.github.lancesink.spi.KeyedCommit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The dedup marker: transaction properties committed in the same Lance commit as a batch's data.
+ * {@code removedRows} and {@code absentDeletes} are what a keyed commit removed; the port records
+ * them in the same commit ({@link KeyedCommit#withCounts}), so {@link #toProperties} leaves them
+ * out and {@link #parse} reads them back (0 when absent).
  */
-public record Marker(
-    String writerId, long batchId, String lineage, String attemptId, long rows, String mode) {
+public record Marker(String writerId, long batchId, String lineage, String attemptId, long rows,
+    String mode, long removedRows, long absentDeletes) {
+
+  /** A marker before its commit: the removal counts are not known yet. */
+  public Marker(
+      String writerId, long batchId, String lineage, String attemptId, long rows, String mode) {
+    this(writerId, batchId, lineage, attemptId, rows, mode, 0, 0);
+  }
 
   public static final String PREFIX = "lancesink.";
   public static final String WRITER_ID = PREFIX + "writer-id";
@@ -61,7 +71,9 @@ public record Marker(
               p.getOrDefault(LINEAGE, ""),
               p.getOrDefault(ATTEMPT_ID, ""),
               Long.parseLong(p.getOrDefault(ROWS, "-1")),
-              p.getOrDefault(MODE, "")));
+              p.getOrDefault(MODE, ""),
+              Long.parseLong(p.getOrDefault(KeyedCommit.REMOVED_ROWS_PROPERTY, "0")),
+              Long.parseLong(p.getOrDefault(KeyedCommit.ABSENT_DELETES_PROPERTY, "0"))));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

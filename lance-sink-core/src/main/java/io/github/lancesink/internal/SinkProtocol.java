@@ -7,6 +7,7 @@ import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.LedgerException;
 import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.RetryableException;
+import io.github.lancesink.TableOperationException;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.internal.maintenance.MaintenanceExecutor;
 import io.github.lancesink.internal.maintenance.MaintenancePlanner;
@@ -41,6 +42,7 @@ public final class SinkProtocol implements AutoCloseable {
   private final MaintenanceExecutor maintenance;
   private final CommitPlan plan;
   private boolean registered;
+  private int stagedFragments; // of the batch being committed (the write-stall estimate)
 
   public SinkProtocol(LanceSinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
     this.config = config;
@@ -54,7 +56,7 @@ public final class SinkProtocol implements AutoCloseable {
     this.maintenance = new MaintenanceExecutor(config.optimizePolicy(), planner,
         new MaintenanceRunner(config.writerId(), config.optimizePolicy(), table, planner, events,
             config.clock()),
-        config.writerId());
+        config.writerId(), events, config.clock());
     this.plan = CommitPlan.of(config.writeMode());
   }
 
@@ -94,6 +96,9 @@ public final class SinkProtocol implements AutoCloseable {
     }
     register();
     plan.prepare(table);
+    // write stall: may merge or refresh first, or fail the batch before anything is committed
+    stagedFragments = fragmentCount(staged);
+    maintenance.beforeCommit(batchId, stagedFragments, staged.rows());
     return commit(batchId, lineage, staged, writeDuration, source.commitProperties());
   }
 
@@ -137,7 +142,7 @@ public final class SinkProtocol implements AutoCloseable {
       } catch (CommitStateUnknownException e) {
         LOG.warn("lance-sink writer '{}' batch {}: commit outcome unknown, reconciling with the"
             + " ledger before any retry: {}", config.writerId(), batchId, e.getMessage());
-        Optional<Ledger.Entry> landed = reconcile(batchId, attemptId);
+        Optional<Ledger.Entry> landed = reconcile(batchId, attemptId, e);
         if (landed.isPresent()) {
           return committed(marker, reconciled(landed.get()), attempts, writeDuration,
               commitStart);
@@ -166,10 +171,20 @@ public final class SinkProtocol implements AutoCloseable {
     return all;
   }
 
-  /** After an unknown outcome: the entry of this attempt's marker if it is in the table. */
-  private Optional<Ledger.Entry> reconcile(long batchId, String attemptId) {
-    long latest = table.latestVersion().orElseThrow();
-    Optional<Ledger.Entry> mine = ledger.catchUp(table, latest, attemptId);
+  /**
+   * After an unknown outcome: the entry of this attempt's marker if it is in the table. A read
+   * error here fails closed (state unknown), never as "nothing was committed".
+   */
+  private Optional<Ledger.Entry> reconcile(
+      long batchId, String attemptId, CommitStateUnknownException unknown) {
+    Optional<Ledger.Entry> mine;
+    try {
+      long latest = table.latestVersion().orElseThrow();
+      mine = ledger.catchUp(table, latest, attemptId);
+    } catch (RetryableException | TableOperationException read) {
+      ledger.invalidate();
+      throw Errors.stateUnreconciled("batch " + batchId, table.displayUri(), unknown, read);
+    }
     events.publish(new SinkEvent.StateUnknownReconciled(config.writerId(),
         config.clock().instant(), batchId, mine.isPresent(),
         mine.map(m -> OptionalLong.of(m.version())).orElse(OptionalLong.empty())));
@@ -301,11 +316,16 @@ public final class SinkProtocol implements AutoCloseable {
   }
 
   /**
-   * An attempt whose outcome was unknown landed: its version is known from the ledger, but not
-   * how many stored rows it removed (reported as 0).
+   * An attempt whose outcome was unknown landed: its version comes from the ledger, and what it
+   * removed from the counts the port recorded in the same commit.
    */
   private static CommitPlan.Outcome reconciled(Ledger.Entry entry) {
-    return new CommitPlan.Outcome(entry.version(), 0, 0);
+    Marker m = entry.marker();
+    return new CommitPlan.Outcome(entry.version(), m.removedRows(), m.absentDeletes());
+  }
+
+  private static int fragmentCount(BatchSource.Staged staged) {
+    return staged.fragments().stream().mapToInt(f -> f.fragmentCount()).sum();
   }
 
   private BatchResult committed(Marker marker, CommitPlan.Outcome done,
@@ -317,7 +337,7 @@ public final class SinkProtocol implements AutoCloseable {
         commitDuration));
     // Post-commit hook: the policy decides whether maintenance is due, the executor runs it.
     // It never throws and never replays or fails this batch.
-    maintenance.afterCommit(marker.batchId(), version);
+    maintenance.afterCommit(marker.batchId(), version, stagedFragments, marker.rows());
     return new BatchResult(marker.batchId(), BatchResult.Outcome.COMMITTED,
         OptionalLong.of(version), marker.rows(), done.deletedRows(), done.absentDeletes(),
         attempts.count(), writeDuration,

@@ -13,8 +13,9 @@ public enum MaintenanceMode {
    */
   INLINE,
   /**
-   * On one background thread per sink. A batch only hands over the commit it made (never
-   * waiting); commits made while a run is in progress are folded into the next run.
+   * On two background threads per sink: index builds and retrains on one, everything else on
+   * the other. A batch hands over the commit it made; commits made while a run is in progress
+   * are folded into the next run. A batch waits only at a write-stall bound (docs/optimize.md).
    */
   BACKGROUND
 }

@@ -155,7 +155,7 @@ public final class OptimizePolicy implements Serializable {
     return mode;
   }
 
-  /** Inline: no action starts after this much time. Background: how long close() waits. */
+  /** Inline: no action starts after this. Background: the longest write stall; close() wait. */
   public Duration budget() {
     return budget;
   }
@@ -170,12 +170,12 @@ public final class OptimizePolicy implements Serializable {
     return interval;
   }
 
-  /** Run when the table has more fragments than this; 0 = off. */
+  /** Run above this many fragments; background: writes stall above 3/4, stop above it; 0 off. */
   public int maxFragments() {
     return maxFragments;
   }
 
-  /** Run when more rows than this are outside the vector index; 0 = off. */
+  /** Run above this many unindexed rows; background: stall above 1.5x, stop above 2x; 0 off. */
   public long maxUnindexedRows() {
     return maxUnindexedRows;
   }

@@ -82,7 +82,8 @@ public interface LanceTable extends AutoCloseable {
    * the new rows of a key, never both or neither. The rows to remove are looked up at {@code
    * readVersion}; on {@link io.github.lancesink.CommitConflictException} nothing landed and the
    * caller retries with a fresh read version, so the lookup is recomputed (a concurrent
-   * compaction may have renumbered fragments).
+   * compaction may have renumbered fragments). The port records the counts it returns in the
+   * same commit ({@link KeyedCommit#withCounts}), so they can be read back after a lost reply.
    *
    * @param readVersion the version the rows to remove are looked up in
    * @return the new version and what it removed
@@ -155,6 +156,46 @@ public interface LanceTable extends AutoCloseable {
     throw new UnsupportedOperationException(
         "createIndex is not supported by " + getClass().getName() + "; use"
             + " OptimizePolicy.never() with this port, or NativeLanceTable");
+  }
+
+  /**
+   * Like {@link #createIndex(IndexSpec)}, but tells {@code readsFragmentsUpTo} the largest
+   * fragment id the build reads as soon as it has opened the table, before the long part of the
+   * build. Fragments with a larger id (appended or rewritten later) may be merged while the build
+   * runs without making it conflict; rewriting a fragment it reads makes its commit fail. The
+   * default reports {@link Long#MAX_VALUE} (everything is read), then builds.
+   *
+   * @since 0.1.0
+   */
+  default void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    readsFragmentsUpTo.accept(Long.MAX_VALUE);
+    createIndex(spec);
+  }
+
+  /**
+   * Removes the index {@code name} (one version). Used to retire the previous vector index once
+   * a retrained one, built under another name, has landed.
+   *
+   * @since 0.1.0
+   */
+  default void dropIndex(String name) {
+    throw new UnsupportedOperationException(
+        "dropIndex is not supported by " + getClass().getName() + "; use"
+            + " OptimizePolicy.toBuilder().retrainDrift(0) with this port, or NativeLanceTable");
+  }
+
+  /**
+   * Merges exactly the adjacent fragments {@code fragmentIds} (as {@link TableStats#fragmentIds()}
+   * reports them) into one fragment, in one Rewrite commit; other fragments are untouched.
+   *
+   * @throws io.github.lancesink.CommitConflictException when a concurrent commit rewrote one of
+   *     them
+   * @since 0.1.0
+   */
+  default void mergeFragments(List<Long> fragmentIds) {
+    throw new UnsupportedOperationException(
+        "mergeFragments is not supported by " + getClass().getName() + "; report no fragment ids"
+            + " in stats() so maintenance does not ask for it, or use NativeLanceTable");
   }
 
   /**

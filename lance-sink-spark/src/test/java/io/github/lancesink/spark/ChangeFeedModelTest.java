@@ -65,15 +65,19 @@ class ChangeFeedModelTest {
       KeyedScenario scenario = KeyedScenario.cdc(seed, 8);
       LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("model")
           .writeMode(WriteMode.cdc("id")).vectorColumn("vector", KeyedRows.DIM).build();
-      for (int b = 0; b < scenario.steps.size(); b++) {
-        KeyedRows batch = scenario.steps.get(b).batch();
-        ties += sameVersionTies(batch);
-        fn.call(frame(batch), (long) b);
-        try (NativeLanceTable table = new NativeLanceTable(uri, Map.of())) {
-          assertThat(KeyedRows.read(table, OptionalLong.empty()))
-              .as("seed %d batch %d", seed, b)
-              .isEqualTo(scenario.steps.get(b).after());
+      try {
+        for (int b = 0; b < scenario.steps.size(); b++) {
+          KeyedRows batch = scenario.steps.get(b).batch();
+          ties += sameVersionTies(batch);
+          fn.call(frame(batch), (long) b);
+          try (NativeLanceTable table = new NativeLanceTable(uri, Map.of())) {
+            assertThat(KeyedRows.read(table, OptionalLong.empty()))
+                .as("seed %d batch %d", seed, b)
+                .isEqualTo(scenario.steps.get(b).after());
+          }
         }
+      } finally {
+        fn.close(); // stops the sink's background maintenance before the temp dir goes
       }
     }
     assertThat(ties).as("same-version delete+insert pairs in the scenarios").isPositive();

@@ -61,7 +61,29 @@ final class NativeKeyedWrites {
 
   private NativeKeyedWrites() {}
 
-  /** Creates the key indexes if absent, and optimizes them when they lag behind. */
+  /** Whether {@link #ensureKeyIndex} has work: a key index is missing or lags behind. */
+  static boolean keyIndexDue(Dataset ds, List<String> columns) {
+    List<Fragment> fragments = ds.getFragments();
+    if (fragments.isEmpty()) {
+      return false;
+    }
+    Map<String, Index> existing = new HashMap<>();
+    for (Index i : ds.getIndexes()) {
+      existing.put(i.name(), i);
+    }
+    for (String column : columns) {
+      Index index = existing.get(INDEX_PREFIX + column);
+      if (index == null || unindexed(fragments, index) > MAX_UNINDEXED_FRAGMENTS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Creates the key indexes if absent, and optimizes them when they lag behind; {@code ds} is a
+   * handle whose commits are not retried by the object-store client (see {@link MetadataCommit}).
+   */
   static void ensureKeyIndex(Dataset ds, List<String> columns) {
     List<Fragment> fragments = ds.getFragments();
     if (fragments.isEmpty()) {
@@ -139,7 +161,7 @@ final class NativeKeyedWrites {
                 .updatedFragments(updated)
                 .newFragments(added)
                 .build())
-            .transactionProperties(properties)
+            .transactionProperties(KeyedCommit.withCounts(properties, removedRows, absentDeletes))
             .build()) {
       Dataset committed = commits.apply(latest).execute(txn);
       long version = committed.version();

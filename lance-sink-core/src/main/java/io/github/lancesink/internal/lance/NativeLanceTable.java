@@ -34,7 +34,6 @@ import org.lance.Version;
 import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
-import org.lance.operation.Delete;
 import org.lance.operation.Restore;
 import org.lance.operation.UpdateConfig;
 import org.lance.operation.UpdateMap;
@@ -82,8 +81,9 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   /**
-   * The builder for data commits (Append, keyed Update): on object stores it commits by URI
-   * with {@link #commitOptions}, so the manifest upload is never retried by the HTTP client.
+   * The builder for every commit the sink makes itself (data, config, revert, restore): on object
+   * stores it commits by URI with {@link #commitOptions}, so no manifest upload is ever retried
+   * by the HTTP client.
    */
   CommitBuilder commitBuilder(Dataset ds) {
     return commitOptions == null
@@ -125,13 +125,25 @@ public final class NativeLanceTable implements LanceTable {
     return dataset != null ? dataset : refreshed();
   }
 
+  /**
+   * A fresh handle for operations that commit through a {@code Dataset} method (index builds,
+   * compaction): opened with {@link #commitOptions} on object stores, for the same reason.
+   */
+  Dataset openForCommit() {
+    return open(commitOptions != null ? commitOptions : storageOptions);
+  }
+
+  Dataset open(Map<String, String> options) {
+    return Dataset.open()
+        .allocator(allocator)
+        .uri(uri)
+        .readOptions(new ReadOptions.Builder().setStorageOptions(options).build())
+        .build();
+  }
+
   private Dataset tryOpen() {
     try {
-      return Dataset.open()
-          .allocator(allocator)
-          .uri(uri)
-          .readOptions(new ReadOptions.Builder().setStorageOptions(storageOptions).build())
-          .build();
+      return open(storageOptions);
     } catch (Exception e) {
       if (LanceErrors.isNotFound(e)) {
         return null;
@@ -209,7 +221,7 @@ public final class NativeLanceTable implements LanceTable {
     }
     try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
         .operation(Restore.builder().version(overwrite - 1).build()).build()) {
-      new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
+      commitBuilder(ds).execute(txn).close();
     } catch (Exception e) {
       throw Errors.port("create", displayUri, new IllegalStateException(what
           + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
@@ -248,14 +260,7 @@ public final class NativeLanceTable implements LanceTable {
     if (ds == null) {
       throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
     }
-    List<FragmentMetadata> fragments = new ArrayList<>();
-    for (StagedFragments s : staged) {
-      if (!(s instanceof LanceStagedFragments l)) {
-        throw new IllegalArgumentException(
-            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
-      }
-      fragments.addAll(l.fragments());
-    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
     try (Transaction txn =
         new Transaction.Builder()
             .readVersion(readVersion)
@@ -274,14 +279,22 @@ public final class NativeLanceTable implements LanceTable {
   @Override
   public synchronized void ensureKeyIndex(List<String> keyColumns) {
     Dataset ds = refreshed();
-    if (ds == null) {
-      return;
-    }
     try {
-      NativeKeyedWrites.ensureKeyIndex(ds, keyColumns);
+      if (ds == null || !NativeKeyedWrites.keyIndexDue(ds, keyColumns)) {
+        return;
+      }
     } catch (Exception e) {
       throw classifyRead("ensureKeyIndex", e);
     }
+    MetadataCommit.run(this, "ensureKeyIndex",
+        latest -> NativeKeyedWrites.keyIndexDue(latest, keyColumns)
+            ? Optional.empty() : Optional.of(Boolean.TRUE),
+        latest -> {
+          try (Dataset handle = openForCommit()) {
+            NativeKeyedWrites.ensureKeyIndex(handle, keyColumns);
+          }
+          return Boolean.TRUE;
+        });
   }
 
   @Override
@@ -391,82 +404,30 @@ public final class NativeLanceTable implements LanceTable {
    */
   @Override
   public synchronized long revertAppend(long appendVersion, Map<String, String> properties) {
-    Dataset ds = refreshed();
-    if (ds == null || appendVersion < 2) {
-      throw Errors.port("revertAppend", displayUri,
-          new IllegalStateException("no append version " + appendVersion));
-    }
-    List<Long> added = new ArrayList<>();
-    try (Dataset at = ds.checkoutVersion(appendVersion);
-        Dataset before = ds.checkoutVersion(appendVersion - 1)) {
-      java.util.Set<Integer> old = new java.util.HashSet<>();
-      before.getFragments().forEach(f -> old.add(f.getId()));
-      at.getFragments().forEach(f -> {
-        if (!old.contains(f.getId())) {
-          added.add((long) f.getId());
-        }
-      });
-    } catch (Exception e) {
-      throw classifyRead("revertAppend", e);
-    }
-    if (added.isEmpty()) {
-      throw Errors.port("revertAppend", displayUri,
-          new IllegalStateException("version " + appendVersion + " added no fragments"));
-    }
-    Exception last = null;
-    for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
-      Dataset latest = refreshed();
-      try (Transaction txn = new Transaction.Builder()
-          .readVersion(latest.version())
-          .operation(Delete.builder().deletedFragmentIds(added).build())
-          .transactionProperties(properties)
-          .build()) {
-        Dataset committed = new CommitBuilder(latest).writeParams(storageOptions).execute(txn);
-        long version = committed.version();
-        committed.close();
-        return version;
-      } catch (Exception e) {
-        if (!LanceErrors.isConflict(e)) {
-          throw classifyCommit(latest.version(), e);
-        }
-        last = e;
-      }
-    }
-    throw Errors.conflict(displayUri, -1, Redactor.scrub(last, storageOptions));
+    return NativeRevert.revert(this, appendVersion, properties);
   }
-
-  /** Attempts of a config upsert that keeps conflicting with concurrent config updates. */
-  static final int CONFIG_ATTEMPTS = 8;
 
   /**
    * Upserts {@code entries}, keeping every other key. Not {@code Dataset.updateConfig}: in Lance
    * 7.0.0 it commits {@code UpdateMap.replace(true)}, which drops every key not in the call (for
-   * example other writers' registrations, which the ledger needs to fail closed). Concurrent
-   * config updates conflict in Lance; an upsert is idempotent, so it is simply retried.
+   * example other writers' registrations, which the ledger needs to fail closed). An upsert is
+   * idempotent, so a lost reply is settled by reading the config back.
    */
   @Override
   public synchronized void updateConfig(Map<String, String> entries) {
-    Exception last = null;
-    for (int attempt = 1; attempt <= CONFIG_ATTEMPTS; attempt++) {
-      Dataset ds = refreshed();
-      if (ds == null) {
-        throw Errors.port("updateConfig", displayUri, new IllegalStateException("no dataset"));
-      }
-      UpdateConfig op = UpdateConfig.builder()
-          .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
-          .build();
-      try (Transaction txn =
-          new Transaction.Builder().readVersion(ds.version()).operation(op).build()) {
-        new CommitBuilder(ds).writeParams(storageOptions).execute(txn).close();
-        return;
-      } catch (Exception e) {
-        if (!LanceErrors.isConflict(e)) {
-          throw classifyRead("updateConfig", e);
-        }
-        last = e;
-      }
-    }
-    throw Errors.conflict(displayUri, -1, Redactor.scrub(last, storageOptions));
+    UpdateConfig op = UpdateConfig.builder()
+        .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
+        .build();
+    MetadataCommit.run(this, "updateConfig",
+        latest -> latest.getConfig().entrySet().containsAll(entries.entrySet())
+            ? Optional.of(Boolean.TRUE) : Optional.empty(),
+        latest -> {
+          try (Transaction txn =
+              new Transaction.Builder().readVersion(latest.version()).operation(op).build()) {
+            commitBuilder(latest).execute(txn).close();
+          }
+          return Boolean.TRUE;
+        });
   }
 
   @Override
@@ -511,9 +472,11 @@ public final class NativeLanceTable implements LanceTable {
       long physical = 0;
       long deleted = 0;
       List<Long> sizes = new ArrayList<>(fragments.size());
+      List<Long> ids = new ArrayList<>(fragments.size());
       for (Fragment f : fragments) {
         long n = f.metadata().getPhysicalRows();
         sizes.add(n);
+        ids.add((long) f.getId());
         physical += n;
         deleted += f.metadata().getNumDeletions();
       }
@@ -525,7 +488,7 @@ public final class NativeLanceTable implements LanceTable {
       long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
       long deltas = vector.map(IndexState::deltas).orElse(0);
       return new TableStats(
-          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes);
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes, ids);
     } catch (Exception e) {
       throw classifyRead("stats", e);
     } finally {
@@ -558,6 +521,24 @@ public final class NativeLanceTable implements LanceTable {
   public void optimizeIndices(int mergeDeltas) {
     ensureOpen();
     maintenance.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    ensureOpen();
+    maintenance.createIndex(spec, readsFragmentsUpTo);
+  }
+
+  @Override
+  public void dropIndex(String name) {
+    ensureOpen();
+    maintenance.dropIndex(name);
+  }
+
+  @Override
+  public void mergeFragments(List<Long> fragmentIds) {
+    ensureOpen();
+    maintenance.mergeFragments(fragmentIds);
   }
 
   @Override
@@ -599,6 +580,10 @@ public final class NativeLanceTable implements LanceTable {
       return Errors.retryable(operation, displayUri, safe);
     }
     return Errors.port(operation, displayUri, safe);
+  }
+
+  Throwable scrub(Exception e) {
+    return e == null ? null : Redactor.scrub(e, storageOptions);
   }
 
   LanceSinkException classifyCommit(long readVersion, Exception e) {

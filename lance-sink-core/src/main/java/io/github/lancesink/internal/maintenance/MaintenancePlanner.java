@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +33,7 @@ public final class MaintenancePlanner {
   private long trainedRows = -1; // -1 = unknown (no index seen yet)
   private boolean pending;
   private long cleanedTo = 1; // versions below this were removed by our last cleanup
+  private String currentIndex; // the vector index the baseline belongs to, when known
 
   public MaintenancePlanner(OptimizePolicy policy, Optional<String> vectorColumn, int dimension,
       Set<String> keyColumns, Instant start) {
@@ -85,38 +85,83 @@ public final class MaintenancePlanner {
     return t;
   }
 
+  /**
+   * Restores the drift baseline a build or retrain wrote to table config (called once, before
+   * the first plan after a start): drift then counts from the rows the index was trained on, not
+   * from the rows it covers after the restart.
+   */
+  public synchronized void restoreBaseline(String indexName, long rows) {
+    if (trainedRows < 0 && rows > 0) {
+      trainedRows = rows;
+      currentIndex = indexName;
+    }
+  }
+
   /** The intents due now: empty unless a trigger fired; actions in backoff are left out. */
   public synchronized MaintenanceIntent.Plan plan(
       Instant now, TableStats stats, List<IndexState> indices) {
-    List<MaintenanceTrigger> triggers = triggers(now, stats, indices);
+    return plan(now, stats, indices, Lanes.NONE);
+  }
+
+  /** Like {@link #plan(Instant, TableStats, List)} for the cheap lane beside the slow one. */
+  public synchronized MaintenanceIntent.Plan plan(
+      Instant now, TableStats stats, List<IndexState> indices, Lanes lanes) {
+    List<MaintenanceTrigger> triggers = new ArrayList<>(triggers(now, stats, indices));
+    if (lanes.stall()) {
+      triggers.add(MaintenanceTrigger.STALL);
+    }
     if (triggers.isEmpty()) {
       return MaintenanceIntent.Plan.none();
     }
     List<MaintenanceIntent> intents = new ArrayList<>();
     Optional<IndexState> vector = vector(indices);
-    if (vector.isPresent() && trainedRows < 0) {
-      trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
+    for (IndexState stale : vectors(indices)) {
+      if (vector.isPresent() && !stale.name().equals(vector.get().name()) && !lanes.slowBusy()) {
+        // a retrain stopped between its commit and the drop of the index it replaced
+        add(intents, now, new MaintenanceIntent(MaintenanceAction.DROP_INDEX, null, 0,
+            List.of(), stale.name()));
+      }
     }
+    if (vector.isPresent() && trainedRows < 0) {
+      trainedRows = vector.get().indexedRows(); // no baseline in config: count from here
+      currentIndex = vector.get().name();
+    }
+    boolean urgent = lanes.stall() || triggers.contains(MaintenanceTrigger.FRAGMENTS);
     // with a vector index, the size tiers count only indexed fragments and the unindexed tail
     // has its own merge (unindexed rows are counted against the vector index: with only scalar
     // indices every row would look unindexed, and the whole table would be one growing tail)
-    int tail = vector.isEmpty() ? 0 : unindexedTail(stats);
-    long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS),
-        tail);
-    if (vector.isPresent()) {
-      compactTo = Math.max(compactTo, unindexedTailTarget(stats));
-    }
-    if (compactTo > 0) {
-      add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
+    int tail = vector.isEmpty() ? 0 : SizeTiers.unindexedTail(stats);
+    if (lanes.frozen()) {
+      // before the first index every fragment is unindexed: all of them are the tail
+      int unindexed = vector.isEmpty() ? (int) stats.fragments() : tail;
+      List<Long> ids = FrozenMerge.ids(stats, lanes.readFloor(), fanIn(), unindexed, urgent);
+      if (!ids.isEmpty()) {
+        add(intents, now, MaintenanceIntent.merge(ids));
+      }
+    } else {
+      long compactTo = compactionTarget(stats, urgent, tail);
+      if (vector.isPresent()) {
+        compactTo = Math.max(compactTo, unindexedTailTarget(stats));
+      }
+      if (compactTo > 0) {
+        add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
+      }
     }
     boolean replaced = false;
-    if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
-      replaced = add(intents, now, new MaintenanceIntent(
-          MaintenanceAction.BUILD_INDEX, vectorSpec(stats.rows()), stats.rows()));
+    if (lanes.slowBusy()) {
+      // the slow lane is building: no second build, the cheap work below goes on
+    } else if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
+      replaced = add(intents, now, new MaintenanceIntent(MaintenanceAction.BUILD_INDEX,
+          vectorSpec(stats.rows(), vectorColumn.get() + "_idx"), stats.rows()));
     } else if (vector.isPresent() && policy.retrainDrift() > 0 && trainedRows > 0
         && (stats.rows() - trainedRows) > policy.retrainDrift() * trainedRows) {
-      replaced = add(intents, now, new MaintenanceIntent(
-          MaintenanceAction.RETRAIN_INDEX, vectorSpec(stats.rows()), stats.rows()));
+      // under the other name, so refreshes of the current index go on while it builds (two
+      // CreateIndex commits of one name conflict: the retrain would lose to every refresh)
+      String current = vector.get().name();
+      String base = vectorColumn.get() + "_idx";
+      replaced = add(intents, now, new MaintenanceIntent(MaintenanceAction.RETRAIN_INDEX,
+          vectorSpec(stats.rows(), current.equals(base) ? base + "_b" : base), stats.rows(),
+          List.of(), current));
     }
     Set<String> indexed = new TreeSet<>();
     indices.forEach(i -> indexed.add(i.column()));
@@ -134,6 +179,11 @@ public final class MaintenancePlanner {
     if (anyIndex && !(replaced && indices.size() == 1)
         && (stats.unindexedRows() > 0 || deltas > policy.maxIndexDeltas())) {
       int merge = deltas + 1 > policy.maxIndexDeltas() ? deltas + 1 : 0;
+      if (lanes.frozen() && merge == 0 && deltas > 0) {
+        // beside a build, refresh into the newest delta: the fragments merged after the build's
+        // floor then share one segment, and Lance merges only fragments one segment covers
+        merge = 1;
+      }
       add(intents, now, new MaintenanceIntent(MaintenanceAction.OPTIMIZE_INDICES, null, merge));
     }
     long keepFrom = stats.version() - policy.retainVersions() + 1;
@@ -172,7 +222,7 @@ public final class MaintenancePlanner {
     if (deletes || (overFragmentLimit && small >= 2)) {
       return full;
     }
-    return tieredTarget(sizes.subList(0, sizes.size() - tail), full, fanIn());
+    return SizeTiers.tieredTarget(sizes.subList(0, sizes.size() - tail), full, fanIn());
   }
 
   /**
@@ -188,7 +238,7 @@ public final class MaintenancePlanner {
    * target is kept low enough that no two adjacent indexed fragments fall below it.
    */
   long unindexedTailTarget(TableStats stats) {
-    int count = unindexedTail(stats);
+    int count = SizeTiers.unindexedTail(stats);
     if (count < 2) {
       return 0;
     }
@@ -211,47 +261,8 @@ public final class MaintenancePlanner {
     return target > largestInTail ? target : 0;
   }
 
-  /**
-   * How many of the newest fragments make up the unindexed tail: the shortest suffix whose rows
-   * add up to exactly the unindexed rows, or 0 when none does (or the port reports no sizes).
-   */
-  static int unindexedTail(TableStats stats) {
-    long unindexed = stats.unindexedRows();
-    List<Long> sizes = stats.fragmentRows();
-    if (unindexed <= 0 || sizes.size() != stats.fragments()) {
-      return 0;
-    }
-    long sum = 0;
-    int count = 0;
-    for (int i = sizes.size() - 1; i >= 0 && sum < unindexed; i--) {
-      sum += sizes.get(i);
-      count++;
-    }
-    return sum == unindexed ? count : 0;
-  }
-
   private int fanIn() {
     return policy.compactionFanIn();
-  }
-
-  static long tieredTarget(List<Long> sizes, long full, int fanIn) {
-    TreeMap<Integer, long[]> tiers = new TreeMap<>(); // tier -> count, rows
-    for (long n : sizes) {
-      if (n > 0 && n < full) {
-        int tier = (int) Math.floor(Math.log(n) / Math.log(fanIn));
-        long[] t = tiers.computeIfAbsent(tier, k -> new long[2]);
-        t[0]++;
-        t[1] += n;
-      }
-    }
-    long rows = 0; // rows in this tier and every smaller one (Lance rewrites those as well)
-    for (long[] t : tiers.values()) {
-      rows += t[1];
-      if (t[0] >= fanIn) {
-        return Math.min(full, rows);
-      }
-    }
-    return 0;
   }
 
   private boolean add(List<MaintenanceIntent> intents, Instant now, MaintenanceIntent intent) {
@@ -284,6 +295,7 @@ public final class MaintenancePlanner {
     if (intent.action() == MaintenanceAction.BUILD_INDEX
         || intent.action() == MaintenanceAction.RETRAIN_INDEX) {
       trainedRows = intent.argument();
+      currentIndex = intent.index().name();
     }
   }
 
@@ -314,8 +326,18 @@ public final class MaintenancePlanner {
         && stats.rows() >= policy.indexMinRows();
   }
 
+  /**
+   * The current vector index: the one the baseline belongs to when two exist (a retrain stopped
+   * before it dropped the old one), else the one covering more rows.
+   */
   private Optional<IndexState> vector(List<IndexState> indices) {
-    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
+    List<IndexState> all = vectors(indices);
+    return all.stream().filter(i -> i.name().equals(currentIndex)).findFirst()
+        .or(() -> all.stream().max(java.util.Comparator.comparingLong(IndexState::indexedRows)));
+  }
+
+  private static List<IndexState> vectors(List<IndexState> indices) {
+    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).toList();
   }
 
   private static double deletedRatio(TableStats s) {
@@ -325,29 +347,23 @@ public final class MaintenancePlanner {
 
   /** The vector index for {@code rows} rows: the policy's parameters, or derived ones. */
   IndexSpec vectorSpec(long rows) {
+    return vectorSpec(rows, vectorColumn.orElseThrow() + "_idx");
+  }
+
+  IndexSpec vectorSpec(long rows, String name) {
     VectorIndexType type = policy.indexType();
     if (type == VectorIndexType.AUTO) {
       type = VectorIndexType.IVF_SQ;
     }
     int partitions = policy.indexPartitions() > 0 ? policy.indexPartitions()
-        : derivedPartitions(rows, type);
+        : IndexSizing.derivedPartitions(rows, type);
     int subVectors = policy.indexSubVectors() > 0 ? policy.indexSubVectors()
         : Math.max(1, dimension / 8);
     if (type == VectorIndexType.IVF_PQ && dimension % subVectors != 0) {
       throw new IllegalStateException("indexSubVectors=" + subVectors + " does not divide the"
           + " vector dimension " + dimension + "; choose a divisor or leave it 0");
     }
-    return new IndexSpec(vectorColumn.orElseThrow(), vectorColumn.get() + "_idx",
+    return new IndexSpec(vectorColumn.orElseThrow(), name,
         IndexState.Kind.VECTOR, type, partitions, subVectors, policy.metric());
-  }
-
-  /**
-   * One IVF partition per 4,096 rows (Lance sizes partitions at a few thousand rows; k-means
-   * cost grows with partitions x samples, so sqrt(rows) partitions made a 100k-row build take
-   * minutes on 2 busy cores). HNSW graphs search large partitions well: one per 16,384 rows.
-   */
-  static int derivedPartitions(long rows, VectorIndexType type) {
-    long perPartition = type == VectorIndexType.IVF_HNSW_SQ ? 16_384 : 4_096;
-    return (int) Math.max(1, Math.min(rows / perPartition, 65_536));
   }
 }

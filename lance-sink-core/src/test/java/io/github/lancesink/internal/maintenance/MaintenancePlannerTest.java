@@ -113,10 +113,10 @@ class MaintenancePlannerTest {
     });
     // once the index exists the threshold never fires again
     assertThat(p.triggers(clock.instant(), stats(1, 20_000, 0, 10_000), VECTOR)).isEmpty();
-    assertThat(MaintenancePlanner.derivedPartitions(1_000, VectorIndexType.IVF_PQ)).isEqualTo(1);
-    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_PQ))
+    assertThat(IndexSizing.derivedPartitions(1_000, VectorIndexType.IVF_PQ)).isEqualTo(1);
+    assertThat(IndexSizing.derivedPartitions(2_000_000, VectorIndexType.IVF_PQ))
         .isEqualTo(488);
-    assertThat(MaintenancePlanner.derivedPartitions(2_000_000, VectorIndexType.IVF_HNSW_SQ))
+    assertThat(IndexSizing.derivedPartitions(2_000_000, VectorIndexType.IVF_HNSW_SQ))
         .isEqualTo(122);
     assertThat(new MaintenancePlanner(quiet().indexMinRows(256).build(), Optional.of("v"), 12,
         Set.of(), clock.instant()).vectorSpec(1_000_000))
@@ -133,23 +133,23 @@ class MaintenancePlannerTest {
   @Test
   void compactsBySizeTierSoLargeFragmentsAreNotRewrittenEveryRun() {
     long full = 1_048_576;
-    assertThat(MaintenancePlanner.tieredTarget(List.of(16_000L, 2_000L, 2_000L), full, 4))
+    assertThat(SizeTiers.tieredTarget(List.of(16_000L, 2_000L, 2_000L), full, 4))
         .isZero();
     List<Long> tail = List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 2_000L, 2_000L, 2_000L,
         2_000L);
-    assertThat(MaintenancePlanner.tieredTarget(tail, full, 4)).isEqualTo(8_000);
+    assertThat(SizeTiers.tieredTarget(tail, full, 4)).isEqualTo(8_000);
     // a tier is merged only once it holds fan-in fragments itself: 8k, 16k and 16k (one tier)
     // plus a 2k one are not four of a tier, so nothing is rewritten yet; a fourth in that tier
     // merges the tier and the smaller fragment, never the 128k one
-    assertThat(MaintenancePlanner.tieredTarget(
+    assertThat(SizeTiers.tieredTarget(
         List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 2_000L), full, 4)).isZero();
-    assertThat(MaintenancePlanner.tieredTarget(
+    assertThat(SizeTiers.tieredTarget(
         List.of(1_048_576L, 128_000L, 16_000L, 16_000L, 8_000L, 10_000L, 2_000L), full, 4))
         .isEqualTo(52_000);
     // never past the full target, and never counting full fragments
-    assertThat(MaintenancePlanner.tieredTarget(
+    assertThat(SizeTiers.tieredTarget(
         List.of(900_000L, 900_000L, 2_000L, 2_000L), full, 2)).isEqualTo(4_000);
-    assertThat(MaintenancePlanner.tieredTarget(
+    assertThat(SizeTiers.tieredTarget(
         List.of(900_000L, 900_000L, 900_000L), full, 2)).isEqualTo(full);
 
     MaintenancePlanner p = planner(quiet().everyCommits(1).maxFragments(6).compactionFanIn(4)
@@ -210,10 +210,10 @@ class MaintenancePlannerTest {
     List<Long> eight = List.of(14_000L, 14_000L, 2_000L, 2_000L, 2_000L, 2_000L, 2_000L, 2_000L,
         2_000L, 2_000L);
     TableStats eightNew = new TableStats(10, 10, 10, 44_000, 0, 16_000, 1, eight);
-    assertThat(MaintenancePlanner.unindexedTail(eightNew)).isEqualTo(8);
+    assertThat(SizeTiers.unindexedTail(eightNew)).isEqualTo(8);
     assertThat(p.plan(clock.instant(), eightNew, VECTOR).intents().get(0).argument())
         .isEqualTo(14_000);
-    assertThat(MaintenancePlanner.tieredTarget(eight, 1_048_576, 8)).isEqualTo(16_000);
+    assertThat(SizeTiers.tieredTarget(eight, 1_048_576, 8)).isEqualTo(16_000);
     // only scalar (key) indices: unindexed rows count against the vector index, so every row
     // looks unindexed; the tail rule stays off and the size tiers decide (three 2k < fan-in)
     List<IndexState> keyOnly =

@@ -1,0 +1,108 @@
+package io.github.lancesink.internal.maintenance;
+
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.COMPACT;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.DROP_INDEX;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.MERGE_FRAGMENTS;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.OPTIMIZE_INDICES;
+import static io.github.lancesink.internal.maintenance.MaintenanceAction.RETRAIN_INDEX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.lancesink.TestClock;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.TableStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The planner beside a build (two lanes), in a stall, and across a restart. */
+class LanesPlanningTest {
+  private final TestClock clock = new TestClock();
+
+  private static OptimizePolicy.Builder quiet() {
+    return OptimizePolicy.builder().everyCommits(1).interval(Duration.ZERO).maxFragments(0)
+        .maxUnindexedRows(0).maxDeletedRatio(0).indexMinRows(1000).compactionFanIn(4);
+  }
+
+  private MaintenancePlanner planner(OptimizePolicy p) {
+    return new MaintenancePlanner(p, Optional.of("vector"), 16, Set.of(), clock.instant());
+  }
+
+  /** n fragments of 100 rows, ids 1..n, the last {@code unindexed} / 100 unindexed. */
+  private static TableStats table(int n, long unindexed) {
+    List<Long> ids = new ArrayList<>();
+    for (long i = 1; i <= n; i++) {
+      ids.add(i);
+    }
+    return new TableStats(9, 9, n, n * 100L, 0, unindexed, 0, Collections.nCopies(n, 100L), ids);
+  }
+
+  private static List<IndexState> vector(String name, long rows) {
+    return List.of(new IndexState(name, "vector", IndexState.Kind.VECTOR, rows, 1));
+  }
+
+  @Test
+  void besideABuildOnlyFragmentsAfterItsFloorAreMergedAndNoSecondBuildIsPlanned() {
+    MaintenancePlanner p = planner(quiet().retrainDrift(1.0).build());
+    p.restoreBaseline("vector_idx", 1000);
+    p.commitObserved();
+    // 30 fragments, 20 indexed, trained on 1,000 rows: a retrain is due
+    TableStats s = table(30, 1000);
+    MaintenanceIntent.Plan alone = p.plan(clock.instant(), s, vector("vector_idx", 2000));
+    assertThat(alone.intents()).extracting(MaintenanceIntent::action)
+        .contains(COMPACT, RETRAIN_INDEX).doesNotContain(MERGE_FRAGMENTS);
+    MaintenanceIntent retrain = alone.intents().stream()
+        .filter(i -> i.action() == RETRAIN_INDEX).findFirst().orElseThrow();
+    assertThat(retrain.index().name()).isEqualTo("vector_idx_b");
+    assertThat(retrain.replaces()).isEqualTo("vector_idx");
+
+    // the slow lane is building and reads fragments 1..25: merge 26..30 (the tail), refresh
+    // into the newest delta is not needed yet (no deltas), and no COMPACT, no second retrain
+    MaintenanceIntent.Plan beside = p.plan(clock.instant(), s, vector("vector_idx", 2000),
+        new Lanes(25, true, false));
+    assertThat(beside.intents()).extracting(MaintenanceIntent::action)
+        .containsExactly(MERGE_FRAGMENTS, OPTIMIZE_INDICES);
+    assertThat(beside.intents().get(0).fragments()).containsExactly(26L, 27L, 28L, 29L, 30L);
+  }
+
+  @Test
+  void aStallIsATriggerOfItsOwn() {
+    MaintenancePlanner p = planner(quiet().everyCommits(1_000_000).indexMinRows(0).build());
+    TableStats s = table(10, 0);
+    assertThat(p.plan(clock.instant(), s, List.of()).isEmpty()).isTrue();
+    assertThat(p.plan(clock.instant(), s, List.of(), new Lanes(-1, false, true)).triggers())
+        .containsExactly(MaintenanceTrigger.STALL);
+  }
+
+  @Test
+  void theRestoredBaselineDecidesTheRetrainAndNamesTheCurrentIndex() {
+    // restored: trained on 1,000 rows; the index now covers 2,000 of 2,100 rows
+    MaintenancePlanner restored = planner(quiet().retrainDrift(1.0).build());
+    restored.restoreBaseline("vector_idx", 1000);
+    restored.commitObserved();
+    assertThat(restored.plan(clock.instant(), table(21, 100), vector("vector_idx", 2000))
+        .intents()).extracting(MaintenanceIntent::action).contains(RETRAIN_INDEX);
+    // without a baseline, drift counts from the 2,000 rows covered: not due
+    MaintenancePlanner cold = planner(quiet().retrainDrift(1.0).build());
+    cold.commitObserved();
+    assertThat(cold.plan(clock.instant(), table(21, 100), vector("vector_idx", 2000))
+        .intents()).extracting(MaintenanceIntent::action).doesNotContain(RETRAIN_INDEX);
+  }
+
+  @Test
+  void aSecondVectorIndexLeftByAnInterruptedRetrainIsDropped() {
+    MaintenancePlanner p = planner(quiet().build());
+    p.restoreBaseline("vector_idx", 1000);
+    p.commitObserved();
+    List<IndexState> both = List.of(
+        new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 2000, 2),
+        new IndexState("vector_idx_b", "vector", IndexState.Kind.VECTOR, 1900, 1));
+    List<MaintenanceIntent> intents = p.plan(clock.instant(), table(21, 100), both).intents();
+    assertThat(intents).filteredOn(i -> i.action() == DROP_INDEX).singleElement()
+        .satisfies(i -> assertThat(i.replaces()).isEqualTo("vector_idx_b"));
+  }
+}
