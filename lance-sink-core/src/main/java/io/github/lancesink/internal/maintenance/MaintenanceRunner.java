@@ -136,6 +136,22 @@ public final class MaintenanceRunner {
     return true;
   }
 
+  /** Reads the table's shape into the write-stall estimate, planning and running nothing. */
+  void readShape() {
+    ShapeEstimate estimate = shape;
+    if (estimate == null || unsupported) {
+      return;
+    }
+    try {
+      estimate.beforeRead();
+      TableStats stats = table.stats();
+      estimate.read(stats, table.indices().stream()
+          .anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
+    } catch (RuntimeException e) {
+      LOG.debug("lance-sink writer '{}' could not read the table's shape", writerId, e);
+    }
+  }
+
   /** Reads the drift baseline from table config once per sink (before the first plan). */
   private void restoreBaseline() {
     if (baselineRead) {
