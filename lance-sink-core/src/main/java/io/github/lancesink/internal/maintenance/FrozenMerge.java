@@ -16,12 +16,12 @@ final class FrozenMerge {
   /**
    * The fragment ids to merge, or an empty list. Only fragments after the floor (a suffix of the
    * dataset order) are candidates, and a group never mixes fragments the index covers with ones
-   * it does not (Lance refuses such a rewrite group). The unindexed tail ({@code tail} newest
-   * fragments) after the floor is merged once it holds two or more. Otherwise, among the indexed
-   * fragments after the floor (each a tail merged and refreshed earlier), the last {@code fanIn}
-   * are merged once there are that many, so they stay fewer than {@code fanIn} however long the
-   * build takes, or all of them when {@code urgent} (a stall, or too many fragments) and there
-   * are two or more.
+   * it does not (Lance refuses such a rewrite group). Among the indexed fragments after the floor
+   * (tails merged and refreshed earlier), the last {@code fanIn} are merged once there are that
+   * many, so they stay fewer than {@code fanIn} however long the build takes. Otherwise the
+   * unindexed tail ({@code tail} newest fragments) after the floor is merged once it holds two
+   * or more; when {@code urgent} (a stall, or too many fragments) the larger of the two groups
+   * is merged, so a stall never merges only a two-fragment tail while indexed ones pile up.
    */
   static List<Long> ids(TableStats stats, long floor, int fanIn, int tail, boolean urgent) {
     List<Long> ids = stats.fragmentIds();
@@ -34,13 +34,17 @@ final class FrozenMerge {
     }
     int after = ids.size() - first;
     int tailAfter = Math.min(tail, after);
-    if (tailAfter >= 2) {
-      return ids.subList(ids.size() - tailAfter, ids.size());
-    }
     int end = ids.size() - tailAfter; // indexed fragments after the floor: [first, end)
     int indexed = end - first;
     if (indexed >= fanIn) {
       return ids.subList(end - fanIn, end);
+    }
+    if (urgent && indexed >= 2 && indexed > tailAfter) {
+      // the larger group: merging only the tail would leave one more indexed fragment per stall
+      return ids.subList(first, end);
+    }
+    if (tailAfter >= 2) {
+      return ids.subList(ids.size() - tailAfter, ids.size());
     }
     if (urgent && indexed >= 2) {
       return ids.subList(first, end);

@@ -99,7 +99,7 @@ public final class MaintenanceExecutor implements AutoCloseable {
       return;
     }
     if (!shape.known()) {
-      cheapCycle(batchId, false); // first commit of this sink: read the shape once
+      readShape(); // first commit of this sink: read the shape once
     }
     String slowdown = over(fragments, rows, false);
     if (slowdown == null) {
@@ -164,6 +164,15 @@ public final class MaintenanceExecutor implements AutoCloseable {
       } finally {
         cheap.unlock();
       }
+    }
+  }
+
+  private void readShape() {
+    cheap.lock();
+    try {
+      runner.readShape();
+    } finally {
+      cheap.unlock();
     }
   }
 

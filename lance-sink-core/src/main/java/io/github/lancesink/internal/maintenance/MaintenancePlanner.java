@@ -126,7 +126,9 @@ public final class MaintenancePlanner {
       trainedRows = vector.get().indexedRows(); // no baseline in config: count from here
       currentIndex = vector.get().name();
     }
-    boolean urgent = lanes.stall() || triggers.contains(MaintenanceTrigger.FRAGMENTS);
+    // a stall over unindexed rows needs a refresh, not a full compaction of every small fragment
+    boolean urgent = triggers.contains(MaintenanceTrigger.FRAGMENTS) || (lanes.stall()
+        && policy.maxFragments() > 0 && stats.fragments() >= policy.maxFragments() * 3L / 4);
     // with a vector index, the size tiers count only indexed fragments and the unindexed tail
     // has its own merge (unindexed rows are counted against the vector index: with only scalar
     // indices every row would look unindexed, and the whole table would be one growing tail)

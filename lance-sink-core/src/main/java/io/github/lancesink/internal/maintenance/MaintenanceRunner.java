@@ -36,6 +36,7 @@ public final class MaintenanceRunner {
   private final Clock clock;
   private volatile boolean unsupported;
   private volatile boolean baselineRead;
+  private volatile boolean noShape;
   private volatile ShapeEstimate shape;
 
   /** Config key of the rows the current vector index was trained on (the drift baseline). */
@@ -135,6 +136,24 @@ public final class MaintenanceRunner {
     run(here, start, budgeted);
     observe();
     return true;
+  }
+
+  /** Reads the table's shape into the write-stall estimate, planning and running nothing. */
+  void readShape() {
+    ShapeEstimate estimate = shape;
+    if (estimate == null || unsupported || noShape) {
+      return;
+    }
+    try {
+      estimate.beforeRead();
+      TableStats stats = table.stats();
+      estimate.read(stats, table.indices().stream()
+          .anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
+    } catch (UnsupportedOperationException e) {
+      noShape = true; // the port has no stats: no estimate, no stalls (a cycle logs why)
+    } catch (RuntimeException e) {
+      LOG.debug("lance-sink writer '{}' could not read the table's shape", writerId, e);
+    }
   }
 
   /** Reads the drift baseline from table config once per sink (before the first plan). */

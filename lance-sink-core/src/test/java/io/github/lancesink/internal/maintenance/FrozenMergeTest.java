@@ -41,6 +41,9 @@ class FrozenMergeTest {
     // floor 6; 7..9 indexed, 10 the tail (one fragment: nothing to merge on its own)
     assertThat(FrozenMerge.ids(table(10, 100), 6, 4, 1, false)).isEmpty();
     assertThat(FrozenMerge.ids(table(10, 100), 6, 4, 1, true)).containsExactly(7L, 8L, 9L);
+    // urgent: the larger group goes first (indexed 7..9 before a two-fragment tail 10..11)
+    assertThat(FrozenMerge.ids(table(11, 200), 6, 4, 2, true)).containsExactly(7L, 8L, 9L);
+    assertThat(FrozenMerge.ids(table(11, 200), 6, 4, 2, false)).containsExactly(10L, 11L);
     // floor 4; 5..9 indexed (five, fan-in 4): the last four, never the unindexed tail 10
     assertThat(FrozenMerge.ids(table(10, 100), 4, 4, 1, false)).containsExactly(6L, 7L, 8L, 9L);
   }
