@@ -6,6 +6,7 @@ import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -170,9 +171,11 @@ final class OptimizeBench {
     });
     // write stalls: counted by the event's simple name, so this compiles before and after
     // the runtime that publishes them exists; the first Duration component is the stall time
+    // and a boolean component "stopped" marks a write that waited at the stop bound
     sink.events().onEvent(e -> {
       if (e.getClass().getSimpleName().equals("WriteStalled")) {
-        run.stalled(OptimizeRun.firstDuration(e));
+        run.stalled(OptimizeRun.component(e, Duration.class, null),
+            Boolean.TRUE.equals(OptimizeRun.component(e, Boolean.class, "stopped")));
         if (trace) {
           System.out.println("stall " + run.name + ": " + e);
         }

@@ -93,7 +93,7 @@ final class OptimizePlot {
         .xAxisTitle("batch").yAxisTitle(y).build();
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setMarkerSize(5);
-    c.getStyler().setXAxisTickMarkSpacingHint(120);
+    c.getStyler().setXAxisTickMarkSpacingHint(250);
     c.getStyler().setXAxisDecimalPattern("#");
     return c;
   }

@@ -15,9 +15,9 @@ final class OptimizeReport {
 
   static final String[] SUMMARY = {"throughput vs never()", "peak fragments",
       "batches > fragment bound", "peak unindexed (indexed)", "batches > unindexed bound",
-      "peak index segments", "batches > segment bound", "stall s", "stalls", "commit p50 last/first",
-      "max commit p99 ms", "worst query p99 / fresh", "min recall@10", "first indexed batch",
-      "probe ms mean"};
+      "peak index segments", "batches > segment bound", "stall s", "stalls", "stops",
+      "commit p50 last/first", "max commit p99 ms", "worst query p99 / fresh", "min recall@10",
+      "first indexed batch", "probe ms mean"};
 
   static void write(OptimizeSettings s, List<OptimizeRun[]> runs) throws Exception {
     String[] head = new String[SUMMARY.length + 2];
@@ -134,6 +134,7 @@ final class OptimizeReport {
         OptimizeRun.over(r.unindexed, r.indexedFrom, s.boundUnindexed()),
         OptimizeRun.max(segs, r.indexedFrom),
         OptimizeRun.over(segs, r.indexedFrom, s.boundSegments()), r.stallSeconds(), r.stalls(),
+        r.stops(),
         last.commitP50 / first.commitP50, maxCommitP99, worstRatio, minRecall,
         r.indexedFrom < 0 ? -1 : r.indexedFrom + 1, Arrays.stream(r.probeMs).average().orElse(0)};
   }
@@ -144,7 +145,8 @@ final class OptimizeReport {
     out[1] = policy;
     for (int i = 0; i < v.length; i++) {
       boolean count = SUMMARY[i].startsWith("peak") || SUMMARY[i].startsWith("batches")
-          || SUMMARY[i].equals("stalls") || SUMMARY[i].startsWith("first");
+          || SUMMARY[i].equals("stalls") || SUMMARY[i].equals("stops")
+          || SUMMARY[i].startsWith("first");
       out[i + 2] = count ? (Object) dash((long) v[i]) : (Object) v[i];
     }
     return out;

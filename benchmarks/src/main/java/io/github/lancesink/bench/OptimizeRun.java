@@ -29,6 +29,7 @@ final class OptimizeRun {
   final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong stallNanos = new AtomicLong();
   private final AtomicInteger stalls = new AtomicInteger();
+  private final AtomicInteger stops = new AtomicInteger();
   double settledP99 = Double.NaN;
   double settledSeconds = Double.NaN;
   TableStats settled;
@@ -87,8 +88,11 @@ final class OptimizeRun {
     }
   }
 
-  void stalled(Duration d) {
+  void stalled(Duration d, boolean stop) {
     stalls.incrementAndGet();
+    if (stop) {
+      stops.incrementAndGet();
+    }
     stallNanos.addAndGet(d == null ? 0 : d.toNanos());
   }
 
@@ -98,6 +102,11 @@ final class OptimizeRun {
 
   int stalls() {
     return stalls.get();
+  }
+
+  /** Stalls where the write waited for maintenance (the stop bound), not a slowdown. */
+  int stops() {
+    return stops.get();
   }
 
   double writeSeconds() {
@@ -134,16 +143,17 @@ final class OptimizeRun {
     return out;
   }
 
-  /** The first {@link Duration} component of a record event, or null. */
-  static Duration firstDuration(Object event) {
+  /** The first record component of {@code type} (and {@code name}, if not null), or null. */
+  static <T> T component(Object event, Class<T> type, String name) {
     RecordComponent[] parts = event.getClass().getRecordComponents();
     if (parts == null) {
       return null;
     }
     for (RecordComponent c : parts) {
-      if (c.getType() == Duration.class) {
+      boolean boxed = type == Boolean.class && c.getType() == boolean.class;
+      if ((c.getType() == type || boxed) && (name == null || c.getName().equals(name))) {
         try {
-          return (Duration) c.getAccessor().invoke(event);
+          return type.cast(c.getAccessor().invoke(event));
         } catch (ReflectiveOperationException e) {
           return null;
         }

@@ -15,8 +15,9 @@ import io.github.lancesink.policy.OptimizePolicy;
  *
  * <p>Keys: batches, rows, dim, window (100), queries (20), freshEvery (windows between freshly
  * rebuilt baselines; default a quarter of the windows, the last window always has one), runs
- * (1). bench.optimize.label names the result files (optimize-<mode>-<label>). Bounds checked at every batch: bound.fragments (policy maxFragments), bound.unindexed
- * (2 x policy maxUnindexedRows, the refresh threshold), bound.segments (maxIndexDeltas + 1).
+ * (1). {@code bench.optimize.label} names the result files (optimize-&lt;mode&gt;-&lt;label&gt;).
+ * Bounds checked at every batch: bound.fragments (policy maxFragments), bound.unindexed (2 x
+ * policy maxUnindexedRows, the refresh threshold), bound.segments (maxIndexDeltas + 1).
  */
 record OptimizeSettings(String mode, int batches, int rows, int dim, int window, long intervalMs,
     int queries, int freshEvery, int runs, long boundFragments, long boundUnindexed,
