@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * action}, {@code reason}: budget, version_bound, failed); gauges {@code
  * lancesink.maintenance.last.duration.ms}, {@code lancesink.maintenance.last.succeeded} (1/0),
  * {@code lancesink.table.version}, {@code .versions}, {@code .fragments}, {@code .rows}, {@code
- * .deleted.rows}, {@code .unindexed.rows}, {@code .index.deltas}.
+ * .deleted.rows}, {@code .unindexed.rows}, {@code .index.deltas}; timer {@code
+ * lancesink.write.stall} (tag {@code result}: {@code ok}, {@code stopped}) with the time writes
+ * spent stalled by maintenance.
  *
  * @since 0.1.0
  */
@@ -72,6 +74,9 @@ public final class MicrometerSinkMetrics {
           .tag("reason", d.reason().startsWith("failed") ? "failed"
               : d.reason().contains("budget") ? "budget" : "version_bound")
           .register(registry).increment();
+    } else if (e instanceof SinkEvent.WriteStalled w) {
+      Timer.builder("lancesink.write.stall").tags(tags)
+          .tag("result", w.stopped() ? "stopped" : "ok").register(registry).record(w.took());
     } else if (e instanceof SinkEvent.TableStatsObserved t) {
       gauge("lancesink.table.version", t.version());
       gauge("lancesink.table.versions", t.versions());

@@ -141,4 +141,29 @@ public sealed interface SinkEvent {
       String reason,
       java.util.Optional<Instant> retryAt)
       implements SinkEvent {}
+
+  /**
+   * A write waited for maintenance before its commit because the table crossed a write-stall
+   * bound (like RocksDB's slowdown and stop triggers): above the slowdown bound the writing
+   * thread merged the unindexed tail and refreshed the index itself; above the stop bound it
+   * waited until maintenance brought the table back under the bound, or failed the batch
+   * ({@code stopped}, nothing committed) once the policy's budget was spent.
+   *
+   * @param reason which bound, e.g. {@code fragments 49 > slowdown 48}
+   * @param took time the write spent stalled
+   * @param fragments fragments (estimated, an upper bound) after the commit once the stall ended
+   * @param unindexedRows unindexed rows (estimated, an upper bound) after the commit, or -1 when
+   *     there is no vector index yet
+   * @param stopped true when the stop bound still held at the deadline and the write failed
+   */
+  record WriteStalled(
+      String writerId,
+      Instant at,
+      long batchId,
+      String reason,
+      Duration took,
+      long fragments,
+      long unindexedRows,
+      boolean stopped)
+      implements SinkEvent {}
 }

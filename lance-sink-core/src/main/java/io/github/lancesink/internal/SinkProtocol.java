@@ -41,6 +41,7 @@ public final class SinkProtocol implements AutoCloseable {
   private final MaintenanceExecutor maintenance;
   private final CommitPlan plan;
   private boolean registered;
+  private int stagedFragments; // of the batch being committed (the write-stall estimate)
 
   public SinkProtocol(LanceSinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
     this.config = config;
@@ -54,7 +55,7 @@ public final class SinkProtocol implements AutoCloseable {
     this.maintenance = new MaintenanceExecutor(config.optimizePolicy(), planner,
         new MaintenanceRunner(config.writerId(), config.optimizePolicy(), table, planner, events,
             config.clock()),
-        config.writerId());
+        config.writerId(), events, config.clock());
     this.plan = CommitPlan.of(config.writeMode());
   }
 
@@ -94,6 +95,9 @@ public final class SinkProtocol implements AutoCloseable {
     }
     register();
     plan.prepare(table);
+    // write stall: may merge or refresh first, or fail the batch before anything is committed
+    stagedFragments = fragmentCount(staged);
+    maintenance.beforeCommit(batchId, stagedFragments, staged.rows());
     return commit(batchId, lineage, staged, writeDuration, source.commitProperties());
   }
 
@@ -308,6 +312,10 @@ public final class SinkProtocol implements AutoCloseable {
     return new CommitPlan.Outcome(entry.version(), 0, 0);
   }
 
+  private static int fragmentCount(BatchSource.Staged staged) {
+    return staged.fragments().stream().mapToInt(f -> f.fragmentCount()).sum();
+  }
+
   private BatchResult committed(Marker marker, CommitPlan.Outcome done,
       CommitRetry.Attempts attempts, Duration writeDuration, Instant commitStart) {
     long version = done.version();
@@ -317,7 +325,7 @@ public final class SinkProtocol implements AutoCloseable {
         commitDuration));
     // Post-commit hook: the policy decides whether maintenance is due, the executor runs it.
     // It never throws and never replays or fails this batch.
-    maintenance.afterCommit(marker.batchId(), version);
+    maintenance.afterCommit(marker.batchId(), version, stagedFragments, marker.rows());
     return new BatchResult(marker.batchId(), BatchResult.Outcome.COMMITTED,
         OptionalLong.of(version), marker.rows(), done.deletedRows(), done.absentDeletes(),
         attempts.count(), writeDuration,

@@ -155,6 +155,46 @@ public interface LanceTable extends AutoCloseable {
   }
 
   /**
+   * Like {@link #createIndex(IndexSpec)}, but tells {@code readsFragmentsUpTo} the largest
+   * fragment id the build reads as soon as it has opened the table, before the long part of the
+   * build. Fragments with a larger id (appended or rewritten later) may be merged while the build
+   * runs without making it conflict; rewriting a fragment it reads makes its commit fail. The
+   * default reports {@link Long#MAX_VALUE} (everything is read), then builds.
+   *
+   * @since 0.1.0
+   */
+  default void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    readsFragmentsUpTo.accept(Long.MAX_VALUE);
+    createIndex(spec);
+  }
+
+  /**
+   * Removes the index {@code name} (one version). Used to retire the previous vector index once
+   * a retrained one, built under another name, has landed.
+   *
+   * @since 0.1.0
+   */
+  default void dropIndex(String name) {
+    throw new UnsupportedOperationException(
+        "dropIndex is not supported by " + getClass().getName() + "; use"
+            + " OptimizePolicy.toBuilder().retrainDrift(0) with this port, or NativeLanceTable");
+  }
+
+  /**
+   * Merges exactly the adjacent fragments {@code fragmentIds} (as {@link TableStats#fragmentIds()}
+   * reports them) into one fragment, in one Rewrite commit; other fragments are untouched.
+   *
+   * @throws io.github.lancesink.CommitConflictException when a concurrent commit rewrote one of
+   *     them
+   * @since 0.1.0
+   */
+  default void mergeFragments(List<Long> fragmentIds) {
+    throw new UnsupportedOperationException(
+        "mergeFragments is not supported by " + getClass().getName() + "; report no fragment ids"
+            + " in stats() so maintenance does not ask for it, or use NativeLanceTable");
+  }
+
+  /**
    * Folds rows not yet indexed into every index (one version). {@code mergeDeltas} = 0 adds a
    * delta segment; n merges the newest n segments and the new rows into one.
    */

@@ -13,4 +13,14 @@ public interface StagedFragments extends Serializable {
 
   /** Rows held by these fragments. */
   long rows();
+
+  /**
+   * How many table fragments committing these adds (maintenance's write-stall bound counts
+   * them). The default, 1, fits a port that writes one fragment per batch.
+   *
+   * @since 0.1.0
+   */
+  default int fragmentCount() {
+    return 1;
+  }
 }

@@ -136,6 +136,18 @@ public final class InMemoryLanceTable implements LanceTable {
   }
 
   @Override
+  public void mergeFragments(List<Long> fragmentIds) {
+    maybeFailMaintenance("mergeFragments");
+    store.mergeFragments(fragmentIds);
+  }
+
+  @Override
+  public void dropIndex(String name) {
+    maybeFailMaintenance("dropIndex");
+    store.dropIndex(name);
+  }
+
+  @Override
   public long cleanupVersions(long keepFromVersion) {
     maybeFailMaintenance("cleanupVersions");
     return store.cleanupVersions(keepFromVersion);

@@ -12,4 +12,9 @@ public record LanceStagedFragments(List<FragmentMetadata> fragments, long rows)
   public LanceStagedFragments {
     fragments = List.copyOf(fragments);
   }
+
+  @Override
+  public int fragmentCount() {
+    return fragments.size();
+  }
 }

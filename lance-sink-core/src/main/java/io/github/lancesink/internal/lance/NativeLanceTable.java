@@ -503,9 +503,11 @@ public final class NativeLanceTable implements LanceTable {
       long physical = 0;
       long deleted = 0;
       List<Long> sizes = new ArrayList<>(fragments.size());
+      List<Long> ids = new ArrayList<>(fragments.size());
       for (Fragment f : fragments) {
         long n = f.metadata().getPhysicalRows();
         sizes.add(n);
+        ids.add((long) f.getId());
         physical += n;
         deleted += f.metadata().getNumDeletions();
       }
@@ -517,7 +519,7 @@ public final class NativeLanceTable implements LanceTable {
       long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
       long deltas = vector.map(IndexState::deltas).orElse(0);
       return new TableStats(
-          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes);
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes, ids);
     } catch (Exception e) {
       throw classifyRead("stats", e);
     } finally {
@@ -550,6 +552,24 @@ public final class NativeLanceTable implements LanceTable {
   public void optimizeIndices(int mergeDeltas) {
     ensureOpen();
     maintenance.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    ensureOpen();
+    maintenance.createIndex(spec, readsFragmentsUpTo);
+  }
+
+  @Override
+  public void dropIndex(String name) {
+    ensureOpen();
+    maintenance.dropIndex(name);
+  }
+
+  @Override
+  public void mergeFragments(List<Long> fragmentIds) {
+    ensureOpen();
+    maintenance.mergeFragments(fragmentIds);
   }
 
   @Override

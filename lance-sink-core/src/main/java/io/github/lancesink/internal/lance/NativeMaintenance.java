@@ -17,7 +17,13 @@ import org.lance.Dataset;
 import org.lance.ReadOptions;
 import org.lance.cleanup.CleanupPolicy;
 import org.lance.cleanup.RemovalStats;
+import org.lance.Fragment;
+import org.lance.FragmentMetadata;
+import org.lance.compaction.Compaction;
 import org.lance.compaction.CompactionMode;
+import org.lance.compaction.CompactionTask;
+import org.lance.compaction.RewriteResult;
+import org.lance.compaction.TaskData;
 import org.lance.compaction.CompactionOptions;
 import org.lance.index.DistanceType;
 import org.lance.index.IndexDescription;
@@ -92,7 +98,13 @@ final class NativeMaintenance {
   }
 
   void createIndex(IndexSpec spec) {
-    run("createIndex", ds -> {
+    createIndex(spec, upTo -> {});
+  }
+
+  /** Builds on a handle opened first; reports the largest fragment id that handle reads. */
+  void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    run("createIndex", ds -> readsFragmentsUpTo.accept(
+        ds.getFragments().stream().mapToLong(Fragment::getId).max().orElse(-1)), ds -> {
       IndexOptions options;
       if (spec.kind() == IndexState.Kind.SCALAR) {
         options = IndexOptions.builder(List.of(spec.column()), IndexType.BTREE,
@@ -151,6 +163,68 @@ final class NativeMaintenance {
     });
   }
 
+  void dropIndex(String name) {
+    run("dropIndex", ds -> {
+      ds.dropIndex(name);
+      return null;
+    });
+  }
+
+  /**
+   * One Rewrite commit that merges exactly {@code ids} (adjacent fragments of the latest
+   * version): compaction tasks built from those fragments instead of Lance's own plan, so no
+   * fragment an index build is reading is touched. Lance refuses a rewrite group that mixes
+   * fragments an index segment covers with ones it does not (checked per segment: fragments
+   * refreshed into two different delta segments count as a split), so the group is split into
+   * runs covered by the same segments, one task per run of two or more.
+   */
+  void mergeFragments(List<Long> ids) {
+    run("mergeFragments", ds -> {
+      java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
+      Map<Integer, java.util.Set<String>> coverage = new HashMap<>();
+      for (org.lance.index.Index index : ds.getIndexes()) {
+        index.fragments().ifPresent(fs -> fs.forEach(f ->
+            coverage.computeIfAbsent(f, k -> new java.util.TreeSet<>())
+                .add(index.uuid().toString())));
+      }
+      List<List<FragmentMetadata>> runs = new ArrayList<>();
+      List<FragmentMetadata> run = new ArrayList<>();
+      java.util.Set<String> runCoverage = null;
+      int found = 0;
+      for (Fragment f : ds.getFragments()) {
+        if (!wanted.contains((long) f.getId())) {
+          continue;
+        }
+        found++;
+        java.util.Set<String> c = coverage.getOrDefault(f.getId(), java.util.Set.of());
+        if (runCoverage != null && !runCoverage.equals(c)) {
+          runs.add(run);
+          run = new ArrayList<>();
+        }
+        run.add(f.metadata());
+        runCoverage = c;
+      }
+      runs.add(run);
+      if (found != wanted.size()) {
+        // a concurrent compaction rewrote some of them: nothing to commit, plan again
+        throw Errors.conflict(table.displayUri(), ds.version(), new IllegalStateException(
+            "fragments " + ids + " are no longer all live at version " + ds.version()));
+      }
+      CompactionOptions o = CompactionOptions.builder().withTargetRowsPerFragment(Long.MAX_VALUE)
+          .withCompactionMode(CompactionMode.TRY_BINARY_COPY).build();
+      List<RewriteResult> merged = new ArrayList<>();
+      for (List<FragmentMetadata> group : runs) {
+        if (group.size() >= 2) {
+          merged.add(new CompactionTask(new TaskData(group), ds.version(), o).execute(ds));
+        }
+      }
+      if (!merged.isEmpty()) {
+        Compaction.commitCompaction(ds, merged, o);
+      }
+      return null;
+    });
+  }
+
   long cleanupVersions(long keepFromVersion) {
     return run("cleanupVersions", ds -> {
       RemovalStats s = ds.cleanupWithPolicy(
@@ -161,6 +235,12 @@ final class NativeMaintenance {
 
   /** Runs {@code op} on a fresh handle at the latest version and classifies Lance's errors. */
   private <T> T run(String operation, Function<Dataset, T> op) {
+    return run(operation, ds -> {}, op);
+  }
+
+  /** Like {@link #run(String, Function)}; {@code opened} runs first, before the test hook. */
+  private <T> T run(String operation, java.util.function.Consumer<Dataset> opened,
+      Function<Dataset, T> op) {
     Dataset ds;
     try {
       ds = Dataset.open()
@@ -173,6 +253,7 @@ final class NativeMaintenance {
       throw classify(operation, e);
     }
     try {
+      opened.accept(ds);
       afterOpen.accept(operation);
       return op.apply(ds);
     } catch (RuntimeException e) {
@@ -200,7 +281,12 @@ final class NativeMaintenance {
     this.afterOpen = hook;
   }
 
+  /**
+   * The vector index; while a retrained index and the one it replaces both exist (between the
+   * retrain's commit and the drop of the old one), the one covering more rows.
+   */
   static Optional<IndexState> vectorIndex(List<IndexState> indices) {
-    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
+    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR)
+        .max(java.util.Comparator.comparingLong(IndexState::indexedRows));
   }
 }

@@ -2,9 +2,15 @@ package io.github.lancesink.internal.maintenance;
 
 /** What a maintenance run can do, in the order a run does it. */
 public enum MaintenanceAction {
+  /** Retires a second vector index left by a retrain interrupted before its swap. */
+  DROP_INDEX("drop-index", 1),
   COMPACT("compact", 2),
-  BUILD_INDEX("build-index", 1),
-  RETRAIN_INDEX("retrain-index", 1),
+  /** Merges exactly the listed fragments (beside an index build that reads the others). */
+  MERGE_FRAGMENTS("merge-fragments", 1),
+  /** The build, then the drift baseline written to table config. */
+  BUILD_INDEX("build-index", 2),
+  /** The build under the other name, a refresh, the drop of the old index, the baseline. */
+  RETRAIN_INDEX("retrain-index", 4),
   SCALAR_INDEX("scalar-index", 1),
   OPTIMIZE_INDICES("optimize-indices", 1),
   CLEANUP("cleanup", 0);
@@ -15,6 +21,11 @@ public enum MaintenanceAction {
   MaintenanceAction(String label, int versions) {
     this.label = label;
     this.versions = versions;
+  }
+
+  /** True for the actions that take long (an IVF build): the slow lane runs them. */
+  public boolean slow() {
+    return this == BUILD_INDEX || this == RETRAIN_INDEX;
   }
 
   /** The name used in events and metrics. */

@@ -11,10 +11,24 @@ import java.util.Objects;
  * @param index the index to build, retrain or create (null for other actions)
  * @param argument the action's number: target rows (compact), deltas to merge (optimize) or the
  *     first version to keep (cleanup)
+ * @param fragments the fragment ids to merge (merge-fragments), or the index to drop's name is
+ *     in {@code index} (drop-index); empty otherwise
+ * @param replaces the vector index a retrain replaces (dropped once the new one landed), or null
  */
-public record MaintenanceIntent(MaintenanceAction action, IndexSpec index, long argument) {
+public record MaintenanceIntent(MaintenanceAction action, IndexSpec index, long argument,
+    List<Long> fragments, String replaces) {
   public MaintenanceIntent {
     Objects.requireNonNull(action, "action");
+    fragments = List.copyOf(fragments);
+  }
+
+  public MaintenanceIntent(MaintenanceAction action, IndexSpec index, long argument) {
+    this(action, index, argument, List.of(), null);
+  }
+
+  /** Merges exactly {@code ids}. */
+  public static MaintenanceIntent merge(List<Long> ids) {
+    return new MaintenanceIntent(MaintenanceAction.MERGE_FRAGMENTS, null, ids.size(), ids, null);
   }
 
   /** The intents a commit returned and why. Empty intents mean nothing is due. */

@@ -34,6 +34,7 @@ public final class MaintenancePlanner {
   private long trainedRows = -1; // -1 = unknown (no index seen yet)
   private boolean pending;
   private long cleanedTo = 1; // versions below this were removed by our last cleanup
+  private String currentIndex; // the vector index the baseline belongs to, when known
 
   public MaintenancePlanner(OptimizePolicy policy, Optional<String> vectorColumn, int dimension,
       Set<String> keyColumns, Instant start) {
@@ -85,38 +86,83 @@ public final class MaintenancePlanner {
     return t;
   }
 
+  /**
+   * Restores the drift baseline a build or retrain wrote to table config (called once, before
+   * the first plan after a start): drift then counts from the rows the index was trained on, not
+   * from the rows it covers after the restart.
+   */
+  public synchronized void restoreBaseline(String indexName, long rows) {
+    if (trainedRows < 0 && rows > 0) {
+      trainedRows = rows;
+      currentIndex = indexName;
+    }
+  }
+
   /** The intents due now: empty unless a trigger fired; actions in backoff are left out. */
   public synchronized MaintenanceIntent.Plan plan(
       Instant now, TableStats stats, List<IndexState> indices) {
-    List<MaintenanceTrigger> triggers = triggers(now, stats, indices);
+    return plan(now, stats, indices, Lanes.NONE);
+  }
+
+  /** Like {@link #plan(Instant, TableStats, List)} for the cheap lane beside the slow one. */
+  public synchronized MaintenanceIntent.Plan plan(
+      Instant now, TableStats stats, List<IndexState> indices, Lanes lanes) {
+    List<MaintenanceTrigger> triggers = new ArrayList<>(triggers(now, stats, indices));
+    if (lanes.stall()) {
+      triggers.add(MaintenanceTrigger.STALL);
+    }
     if (triggers.isEmpty()) {
       return MaintenanceIntent.Plan.none();
     }
     List<MaintenanceIntent> intents = new ArrayList<>();
     Optional<IndexState> vector = vector(indices);
-    if (vector.isPresent() && trainedRows < 0) {
-      trainedRows = vector.get().indexedRows(); // after a restart: drift counts from here
+    for (IndexState stale : vectors(indices)) {
+      if (vector.isPresent() && !stale.name().equals(vector.get().name()) && !lanes.slowBusy()) {
+        // a retrain stopped between its commit and the drop of the index it replaced
+        add(intents, now, new MaintenanceIntent(MaintenanceAction.DROP_INDEX, null, 0,
+            List.of(), stale.name()));
+      }
     }
+    if (vector.isPresent() && trainedRows < 0) {
+      trainedRows = vector.get().indexedRows(); // no baseline in config: count from here
+      currentIndex = vector.get().name();
+    }
+    boolean urgent = lanes.stall() || triggers.contains(MaintenanceTrigger.FRAGMENTS);
     // with a vector index, the size tiers count only indexed fragments and the unindexed tail
     // has its own merge (unindexed rows are counted against the vector index: with only scalar
     // indices every row would look unindexed, and the whole table would be one growing tail)
     int tail = vector.isEmpty() ? 0 : unindexedTail(stats);
-    long compactTo = compactionTarget(stats, triggers.contains(MaintenanceTrigger.FRAGMENTS),
-        tail);
-    if (vector.isPresent()) {
-      compactTo = Math.max(compactTo, unindexedTailTarget(stats));
-    }
-    if (compactTo > 0) {
-      add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
+    if (lanes.frozen()) {
+      // before the first index every fragment is unindexed: all of them are the tail
+      int unindexed = vector.isEmpty() ? (int) stats.fragments() : tail;
+      List<Long> ids = FrozenMerge.ids(stats, lanes.readFloor(), fanIn(), unindexed, urgent);
+      if (!ids.isEmpty()) {
+        add(intents, now, MaintenanceIntent.merge(ids));
+      }
+    } else {
+      long compactTo = compactionTarget(stats, urgent, tail);
+      if (vector.isPresent()) {
+        compactTo = Math.max(compactTo, unindexedTailTarget(stats));
+      }
+      if (compactTo > 0) {
+        add(intents, now, new MaintenanceIntent(MaintenanceAction.COMPACT, null, compactTo));
+      }
     }
     boolean replaced = false;
-    if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
-      replaced = add(intents, now, new MaintenanceIntent(
-          MaintenanceAction.BUILD_INDEX, vectorSpec(stats.rows()), stats.rows()));
+    if (lanes.slowBusy()) {
+      // the slow lane is building: no second build, the cheap work below goes on
+    } else if (vectorColumn.isPresent() && vector.isEmpty() && indexDue(stats)) {
+      replaced = add(intents, now, new MaintenanceIntent(MaintenanceAction.BUILD_INDEX,
+          vectorSpec(stats.rows(), vectorColumn.get() + "_idx"), stats.rows()));
     } else if (vector.isPresent() && policy.retrainDrift() > 0 && trainedRows > 0
         && (stats.rows() - trainedRows) > policy.retrainDrift() * trainedRows) {
-      replaced = add(intents, now, new MaintenanceIntent(
-          MaintenanceAction.RETRAIN_INDEX, vectorSpec(stats.rows()), stats.rows()));
+      // under the other name, so refreshes of the current index go on while it builds (two
+      // CreateIndex commits of one name conflict: the retrain would lose to every refresh)
+      String current = vector.get().name();
+      String base = vectorColumn.get() + "_idx";
+      replaced = add(intents, now, new MaintenanceIntent(MaintenanceAction.RETRAIN_INDEX,
+          vectorSpec(stats.rows(), current.equals(base) ? base + "_b" : base), stats.rows(),
+          List.of(), current));
     }
     Set<String> indexed = new TreeSet<>();
     indices.forEach(i -> indexed.add(i.column()));
@@ -134,6 +180,11 @@ public final class MaintenancePlanner {
     if (anyIndex && !(replaced && indices.size() == 1)
         && (stats.unindexedRows() > 0 || deltas > policy.maxIndexDeltas())) {
       int merge = deltas + 1 > policy.maxIndexDeltas() ? deltas + 1 : 0;
+      if (lanes.frozen() && merge == 0 && deltas > 0) {
+        // beside a build, refresh into the newest delta: the fragments merged after the build's
+        // floor then share one segment, and Lance merges only fragments one segment covers
+        merge = 1;
+      }
       add(intents, now, new MaintenanceIntent(MaintenanceAction.OPTIMIZE_INDICES, null, merge));
     }
     long keepFrom = stats.version() - policy.retainVersions() + 1;
@@ -284,6 +335,7 @@ public final class MaintenancePlanner {
     if (intent.action() == MaintenanceAction.BUILD_INDEX
         || intent.action() == MaintenanceAction.RETRAIN_INDEX) {
       trainedRows = intent.argument();
+      currentIndex = intent.index().name();
     }
   }
 
@@ -314,8 +366,18 @@ public final class MaintenancePlanner {
         && stats.rows() >= policy.indexMinRows();
   }
 
+  /**
+   * The current vector index: the one the baseline belongs to when two exist (a retrain stopped
+   * before it dropped the old one), else the one covering more rows.
+   */
   private Optional<IndexState> vector(List<IndexState> indices) {
-    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).findFirst();
+    List<IndexState> all = vectors(indices);
+    return all.stream().filter(i -> i.name().equals(currentIndex)).findFirst()
+        .or(() -> all.stream().max(java.util.Comparator.comparingLong(IndexState::indexedRows)));
+  }
+
+  private static List<IndexState> vectors(List<IndexState> indices) {
+    return indices.stream().filter(i -> i.kind() == IndexState.Kind.VECTOR).toList();
   }
 
   private static double deletedRatio(TableStats s) {
@@ -325,6 +387,10 @@ public final class MaintenancePlanner {
 
   /** The vector index for {@code rows} rows: the policy's parameters, or derived ones. */
   IndexSpec vectorSpec(long rows) {
+    return vectorSpec(rows, vectorColumn.orElseThrow() + "_idx");
+  }
+
+  IndexSpec vectorSpec(long rows, String name) {
     VectorIndexType type = policy.indexType();
     if (type == VectorIndexType.AUTO) {
       type = VectorIndexType.IVF_SQ;
@@ -337,7 +403,7 @@ public final class MaintenancePlanner {
       throw new IllegalStateException("indexSubVectors=" + subVectors + " does not divide the"
           + " vector dimension " + dimension + "; choose a divisor or leave it 0");
     }
-    return new IndexSpec(vectorColumn.orElseThrow(), vectorColumn.get() + "_idx",
+    return new IndexSpec(vectorColumn.orElseThrow(), name,
         IndexState.Kind.VECTOR, type, partitions, subVectors, policy.metric());
   }
 

@@ -1,5 +1,6 @@
 package io.github.lancesink.internal.maintenance;
 
+import io.github.lancesink.CommitConflictException;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.policy.OptimizePolicy;
@@ -8,8 +9,13 @@ import io.github.lancesink.spi.TableStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +34,24 @@ public final class MaintenanceRunner {
   private final EventBus events;
   private final Clock clock;
   private volatile boolean unsupported;
+  private volatile boolean baselineRead;
+  private volatile ShapeEstimate shape;
+
+  /** Config key of the rows the current vector index was trained on (the drift baseline). */
+  public static final String TRAINED_ROWS_KEY = "lancesink.maintenance.vector-index.trained-rows";
+  /** Config key of the current vector index's name (the baseline belongs to it). */
+  public static final String INDEX_NAME_KEY = "lancesink.maintenance.vector-index.name";
+
+  /**
+   * How the slow actions (index build, retrain) reach the lanes: {@code readFloor} learns the
+   * largest fragment id the build reads once it opened the table; {@code exclusive} runs the
+   * short steps after the build (refresh, drop of the old index, baseline) with the cheap lane
+   * held off.
+   */
+  public record SlowHooks(LongConsumer readFloor, Consumer<Runnable> exclusive) {
+    /** One lane: nothing to tell, nothing to hold off. */
+    public static final SlowHooks INLINE = new SlowHooks(f -> {}, Runnable::run);
+  }
 
   public MaintenanceRunner(String writerId, OptimizePolicy policy, LanceTable table,
       MaintenancePlanner planner, EventBus events, Clock clock) {
@@ -46,14 +70,40 @@ public final class MaintenanceRunner {
    * @param budgeted whether the inline budget applies (background runs are unbounded in time)
    */
   public void cycle(long batchId, long version, boolean budgeted) {
+    cycle(batchId, version, budgeted, Lanes.NONE, null);
+  }
+
+  /** Keeps {@code estimate} current whenever a cycle reads the table's shape. */
+  void estimate(ShapeEstimate estimate) {
+    this.shape = estimate;
+  }
+
+  /**
+   * One cycle of the cheap lane: like {@link #cycle(long, long, boolean)}, but planned with what
+   * the lanes report, and slow intents are handed to {@code slowLane} instead of run here (when
+   * {@code slowLane} is null they run here, in order, as in inline mode).
+   *
+   * @return true when a plan ran (a trigger fired)
+   */
+  public boolean cycle(long batchId, long version, boolean budgeted, Lanes lanes,
+      Consumer<MaintenanceIntent> slowLane) {
     if (unsupported) {
-      return;
+      return false;
     }
     Instant start = clock.instant();
     MaintenanceIntent.Plan plan;
     try {
+      restoreBaseline();
+      ShapeEstimate estimate = shape;
+      if (estimate != null) {
+        estimate.beforeRead();
+      }
       TableStats stats = table.stats();
-      plan = planner.plan(start, stats, table.indices());
+      List<IndexState> indices = table.indices();
+      if (estimate != null) {
+        estimate.read(stats, indices.stream().anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
+      }
+      plan = planner.plan(start, stats, indices, lanes);
     } catch (UnsupportedOperationException e) {
       unsupported = true;
       LOG.warn("lance-sink writer '{}': the table port {} does not support maintenance, so the"
@@ -61,22 +111,53 @@ public final class MaintenanceRunner {
           + " this.", writerId, table.getClass().getName(), e.getMessage());
       events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), "plan", false,
           Duration.ZERO, "unsupported by the table port: " + e.getMessage()));
-      return;
+      return false;
     } catch (RuntimeException e) {
       LOG.warn("lance-sink writer '{}' could not plan maintenance on {}: {}", writerId,
           table.displayUri(), e.getMessage());
       events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), "plan", false,
           Duration.between(start, clock.instant()), String.valueOf(e.getMessage())));
-      return;
+      return false;
     }
     if (plan.triggers().isEmpty()) {
-      return;
+      return false;
     }
     planner.runStarted(start);
     events.publish(new SinkEvent.MaintenancePlanned(writerId, clock.instant(), batchId, version,
         plan.triggers().stream().map(MaintenanceTrigger::label).toList(),
         plan.intents().stream().map(i -> i.action().label()).toList()));
-    run(plan.intents(), start, budgeted);
+    List<MaintenanceIntent> here = plan.intents();
+    if (slowLane != null) {
+      here = here.stream().filter(i -> !i.action().slow()).toList();
+      plan.intents().stream().filter(i -> i.action().slow()).forEach(slowLane);
+    }
+    run(here, start, budgeted);
+    observe();
+    return true;
+  }
+
+  /** Reads the drift baseline from table config once per sink (before the first plan). */
+  private void restoreBaseline() {
+    if (baselineRead) {
+      return;
+    }
+    Map<String, String> config = table.config();
+    String rows = config.get(TRAINED_ROWS_KEY);
+    String name = config.get(INDEX_NAME_KEY);
+    if (rows != null && name != null) {
+      try {
+        planner.restoreBaseline(name, Long.parseLong(rows));
+      } catch (NumberFormatException e) {
+        LOG.warn("lance-sink writer '{}': table config {}={} is not a row count; drift counts"
+            + " from the index's current rows", writerId, TRAINED_ROWS_KEY, rows);
+      }
+    }
+    baselineRead = true;
+  }
+
+  /** Runs one slow intent (on the slow lane), reporting it like any other action. */
+  public void runSlow(MaintenanceIntent intent, SlowHooks hooks) {
+    runOne(intent, hooks);
     observe();
   }
 
@@ -94,27 +175,63 @@ public final class MaintenanceRunner {
         continue;
       }
       versionsUsed += intent.action().versions();
-      Instant began = clock.instant();
-      try {
-        String detail = execute(intent);
-        Duration took = Duration.between(began, clock.instant());
-        planner.succeeded(intent);
-        LOG.info("lance-sink writer '{}' maintenance {} on {} took {} ms: {}", writerId, label,
-            table.displayUri(), took.toMillis(), detail);
-        events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), label, true, took,
-            detail));
-      } catch (RuntimeException | LinkageError e) {
-        Duration took = Duration.between(began, clock.instant());
-        Instant retryAt = planner.failed(intent, clock.instant());
-        LOG.warn("lance-sink writer '{}' maintenance {} on {} failed (batches are unaffected;"
-            + " retry after {}): {}", writerId, label, table.displayUri(), retryAt,
-            e.getMessage());
-        events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), label, false, took,
-            e.getClass().getSimpleName() + ": " + e.getMessage()));
-        events.publish(new SinkEvent.MaintenanceDeferred(writerId, clock.instant(), label,
-            "failed", Optional.of(retryAt)));
-      }
+      runOne(intent, SlowHooks.INLINE);
     }
+  }
+
+  private void runOne(MaintenanceIntent intent, SlowHooks hooks) {
+    String label = intent.action().label();
+    Instant began = clock.instant();
+    try {
+      String detail = execute(intent, hooks);
+      Duration took = Duration.between(began, clock.instant());
+      planner.succeeded(intent);
+      LOG.info("lance-sink writer '{}' maintenance {} on {} took {} ms: {}", writerId, label,
+          table.displayUri(), took.toMillis(), detail);
+      events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), label, true, took,
+          detail));
+    } catch (CommitConflictException e) {
+      if (intent.action().slow()) {
+        failed(intent, label, began, e);
+        return;
+      }
+      // a cheap action lost a race (a concurrent rewrite or index commit): it is planned again
+      // on fresh stats by the next cycle, without backoff
+      planner.deferred();
+      events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), label, false,
+          Duration.between(began, clock.instant()), "conflict, planned again: " + e.getMessage()));
+    } catch (RuntimeException | LinkageError e) {
+      failed(intent, label, began, e);
+    }
+  }
+
+  private void failed(MaintenanceIntent intent, String label, Instant began, Throwable e) {
+    Duration took = Duration.between(began, clock.instant());
+    Instant retryAt = planner.failed(intent, clock.instant());
+    LOG.warn("lance-sink writer '{}' maintenance {} on {} failed (batches are unaffected;"
+        + " retry after {}): {}", writerId, label, table.displayUri(), retryAt,
+        e.getMessage());
+    events.publish(new SinkEvent.MaintenanceRan(writerId, clock.instant(), label, false, took,
+        e.getClass().getSimpleName() + ": " + e.getMessage()));
+    events.publish(new SinkEvent.MaintenanceDeferred(writerId, clock.instant(), label,
+        "failed", Optional.of(retryAt)));
+  }
+
+  /**
+   * After a build landed, with the cheap lane held off: a retrain refreshes the new index (it
+   * misses the rows committed while it built), drops the index it replaces, and both record the
+   * drift baseline in table config so a restart keeps it.
+   */
+  private void afterBuild(MaintenanceIntent intent, boolean refresh) {
+    String name = intent.index().name();
+    if (refresh) {
+      table.optimizeIndices(0); // rows committed while it built (none when inline)
+    }
+    if (intent.replaces() != null && !intent.replaces().equals(name)) {
+      table.dropIndex(intent.replaces());
+    }
+    table.updateConfig(Map.of(TRAINED_ROWS_KEY, Long.toString(intent.argument()),
+        INDEX_NAME_KEY, name));
   }
 
   private void defer(String label, String reason, Optional<Instant> retryAt) {
@@ -123,16 +240,27 @@ public final class MaintenanceRunner {
         retryAt));
   }
 
-  private String execute(MaintenanceIntent intent) {
+  private String execute(MaintenanceIntent intent, SlowHooks hooks) {
     switch (intent.action()) {
+      case DROP_INDEX -> {
+        table.dropIndex(intent.replaces());
+        return "dropped '" + intent.replaces() + "' (left by an interrupted retrain)";
+      }
       case COMPACT -> {
         table.compact(intent.argument(), policy.maxDeletedRatio());
         return "target " + intent.argument() + " rows per fragment";
       }
+      case MERGE_FRAGMENTS -> {
+        table.mergeFragments(intent.fragments());
+        return "merged fragments " + intent.fragments();
+      }
       case BUILD_INDEX, RETRAIN_INDEX -> {
-        table.createIndex(intent.index());
-        return intent.index().vectorType() + " on '" + intent.index().column() + "' with "
-            + intent.index().partitions() + " partitions over " + intent.argument() + " rows";
+        IndexSpec spec = intent.index();
+        table.createIndex(spec, hooks.readFloor());
+        hooks.exclusive().accept(() -> afterBuild(intent, hooks != SlowHooks.INLINE));
+        return spec.vectorType() + " '" + spec.name() + "' on '" + spec.column() + "' with "
+            + spec.partitions() + " partitions over " + intent.argument() + " rows"
+            + (intent.replaces() == null ? "" : ", replacing '" + intent.replaces() + "'");
       }
       case SCALAR_INDEX -> {
         table.createIndex(intent.index());

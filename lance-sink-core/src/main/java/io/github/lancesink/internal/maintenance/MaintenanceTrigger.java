@@ -9,7 +9,9 @@ public enum MaintenanceTrigger {
   DELETED_RATIO("deleted-ratio"),
   INDEX_THRESHOLD("index-threshold"),
   /** Work left by an earlier run (budget or version bound), or a failure whose backoff ended. */
-  PENDING("pending");
+  PENDING("pending"),
+  /** A write crossed a slowdown bound and runs the cheap lane itself before it commits. */
+  STALL("write-stall");
 
   private final String label;
 

@@ -271,7 +271,8 @@ public final class MemoryStore implements LanceTable {
     long unindexed = vector.map(i -> Math.max(0, rows - i.indexedRows())).orElse(rows);
     return new TableStats(v.version(), versions.size(), v.fragments().size(), rows, 0, unindexed,
         vector.map(IndexState::deltas).orElse(0),
-        v.fragments().stream().map(f -> (long) f.data().rows()).toList());
+        v.fragments().stream().map(f -> (long) f.data().rows()).toList(),
+        v.fragments().stream().map(Fragment::id).toList());
   }
 
   private static long rows(Version v) {
@@ -341,10 +342,28 @@ public final class MemoryStore implements LanceTable {
    * one fragment, in the place of the first of them); larger fragments stay as they are.
    */
   private int compact(long targetRows) {
+    return rewrite(f -> f.data().rows() < targetRows);
+  }
+
+  /** Merges exactly the listed fragments into one (like compact, two versions). */
+  @Override
+  public synchronized void mergeFragments(List<Long> fragmentIds) {
+    rewrite(f -> fragmentIds.contains(f.id()));
+  }
+
+  /** Forgets the index {@code name}, in one new version. */
+  @Override
+  public synchronized void dropIndex(String name) {
+    ensureOpen();
+    Version latest = latest("dropIndex");
+    indices.remove(name);
+    add("DropIndex", VersionProperties.Kind.NONE, Map.of(), latest.fragments(), latest.config());
+  }
+
+  private int rewrite(java.util.function.Predicate<Fragment> picked) {
     ensureOpen();
     Version latest = latest("compact");
-    List<Fragment> small = latest.fragments().stream()
-        .filter(f -> f.data().rows() < targetRows).toList();
+    List<Fragment> small = latest.fragments().stream().filter(picked).toList();
     if (small.size() < 2) {
       return 0;
     }
