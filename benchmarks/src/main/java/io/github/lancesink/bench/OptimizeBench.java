@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -30,13 +32,17 @@ final class OptimizeBench {
   static void run() throws Exception {
     String modes = System.getProperty("bench.optimize.mode", "both");
     List<String> list = modes.equals("both") ? List.of("paced", "backtoback") : List.of(modes);
-    for (String mode : list) {
-      OptimizeSettings s = OptimizeSettings.of(mode);
-      System.out.println("== optimize " + s);
-      List<OptimizeRun[]> runs = new ArrayList<>();
-      for (int i = 0; i < s.runs(); i++) {
-        runs.add(once(s));
-        OptimizeReport.write(s, runs); // after every run, so a cut-short session keeps results
+    List<OptimizeSettings> settings = list.stream().map(OptimizeSettings::of).toList();
+    Map<String, List<OptimizeRun[]>> runs = new HashMap<>();
+    int most = settings.stream().mapToInt(OptimizeSettings::runs).max().orElse(1);
+    for (int i = 0; i < most; i++) { // run-major: every mode gets its first run first
+      for (OptimizeSettings s : settings) {
+        if (i < s.runs()) {
+          System.out.println("== optimize run " + (i + 1) + ": " + s);
+          List<OptimizeRun[]> done = runs.computeIfAbsent(s.mode(), m -> new ArrayList<>());
+          done.add(once(s));
+          OptimizeReport.write(s, done); // after every run, so a cut-short session keeps results
+        }
       }
     }
   }

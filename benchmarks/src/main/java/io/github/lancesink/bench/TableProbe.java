@@ -41,15 +41,20 @@ final class TableProbe implements AutoCloseable {
     for (Fragment f : fragments) {
       physical += f.metadata().getPhysicalRows();
     }
+    // while a retrain lands there can be two vector indices (the sink builds it under the
+    // other name); like the sink's own stats, count the one that covers the most rows
+    IndexDescription vector = null;
     for (IndexDescription d : ds.describeIndices()) {
       String type = d.getIndexType().toUpperCase(Locale.ROOT);
-      if (type.contains("IVF") || type.contains("HNSW") || type.contains("PQ")
-          || type.contains("VECTOR")) {
-        return new Shape(fragments.size(), physical,
-            Math.max(0, physical - d.getRowsIndexed()), Math.max(1, d.getSegments().size()));
+      boolean isVector = type.contains("IVF") || type.contains("HNSW") || type.contains("PQ")
+          || type.contains("VECTOR");
+      if (isVector && (vector == null || d.getRowsIndexed() > vector.getRowsIndexed())) {
+        vector = d;
       }
     }
-    return new Shape(fragments.size(), physical, physical, -1);
+    return vector == null ? new Shape(fragments.size(), physical, physical, -1)
+        : new Shape(fragments.size(), physical, Math.max(0, physical - vector.getRowsIndexed()),
+            Math.max(1, vector.getSegments().size()));
   }
 
   @Override
