@@ -93,7 +93,7 @@ final class OptimizePlot {
         .xAxisTitle("batch").yAxisTitle(y).build();
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setMarkerSize(5);
-    c.getStyler().setXAxisTickMarkSpacingHint(250);
+    // no tick-spacing hint: with a log y axis, XChart 3.8.8 then drops the y-axis labels
     c.getStyler().setXAxisDecimalPattern("#");
     return c;
   }
