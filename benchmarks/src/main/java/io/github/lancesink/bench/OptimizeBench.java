@@ -2,324 +2,207 @@ package io.github.lancesink.bench;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.spi.TableStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.lance.Dataset;
-import org.lance.ipc.LanceScanner;
-import org.lance.ipc.Query;
-import org.lance.ipc.ScanOptions;
 
 /**
- * The optimize cadence under a stream: N micro-batches of R rows (D-d clustered vectors), run
- * twice in one JVM, with {@code OptimizePolicy.defaults()} and with {@code never()}. Per window
- * of W batches: fragment count, commit p50/p99, ANN query p50/p99 and recall@10 against exact
- * (index-free) search. Ends with the same table freshly compacted and re-indexed as the query
- * baseline. System properties (defaults = the issue's full size): bench.optimize.batches (1000),
- * .rows (2000), .dim (128), .window (100), .queries (20), .nprobes (20), .refine (10), .ef
- * (100, HNSW search breadth), .intervalMs (200: one micro-batch every 200 ms, a stream 300x
- * faster than a 1-minute trigger; 0 = back to back, which measures saturation rather than a
- * stream, because background maintenance then has no time between batches at all), .trace
- * (false: print every maintenance action with its duration).
+ * The optimize cadence under a stream, {@code OptimizePolicy.defaults()} against {@code never()}
+ * in the same JVM, in two modes: {@code paced} (one batch every intervalMs) and {@code
+ * backtoback} (no pause: a catch-up or a backlog). After EVERY batch the table's fragments,
+ * unindexed rows and vector-index segments are read with {@link TableProbe}; per window of W
+ * batches: peaks, stall time, time inside {@code sink.write}, commit p50/p99, ANN query p50/p99,
+ * recall@10 against exact search, and query p99 against a freshly compacted and indexed copy
+ * of the same rows. See {@link OptimizeSettings} for the properties.
  */
 final class OptimizeBench {
   private OptimizeBench() {}
 
-  static final int K = 10;
-
-  /** What one run measured. */
-  static final class Run {
-    final String name;
-    final List<double[]> windows = new ArrayList<>(); // per window: see COLUMNS
-    final List<double[]> buckets = new ArrayList<>(); // per 10 batches: batch, fragments, p50
-    double rowsPerSec;
-    double streamSeconds;
-    /** Seconds spent per maintenance action (successful and failed runs), in run order. */
-    final java.util.Map<String, double[]> maintenance = new java.util.concurrent.ConcurrentSkipListMap<>();
-    double freshP99 = Double.NaN;
-    /** Batch commits that were retried (a conflict or a transient error), backoff included. */
-    final java.util.concurrent.atomic.AtomicInteger commitRetries =
-        new java.util.concurrent.atomic.AtomicInteger();
-    /** Query p99 once background maintenance finished after the last batch, and the shape then. */
-    double settledP99 = Double.NaN;
-    double settledSeconds = Double.NaN;
-    TableStats settled;
-
-    Run(String name) {
-      this.name = name;
+  static void run() throws Exception {
+    String modes = System.getProperty("bench.optimize.mode", "both");
+    List<String> list = modes.equals("both") ? List.of("paced", "backtoback") : List.of(modes);
+    List<OptimizeSettings> settings = list.stream().map(OptimizeSettings::of).toList();
+    Map<String, List<OptimizeRun[]>> runs = new HashMap<>();
+    int most = settings.stream().mapToInt(OptimizeSettings::runs).max().orElse(1);
+    for (int i = 0; i < most; i++) { // run-major: every mode gets its first run first
+      for (OptimizeSettings s : settings) {
+        if (i < s.runs()) {
+          System.out.println("== optimize run " + (i + 1) + ": " + s);
+          List<OptimizeRun[]> done = runs.computeIfAbsent(s.mode(), m -> new ArrayList<>());
+          done.add(once(s));
+          OptimizeReport.write(s, done); // after every run, so a cut-short session keeps results
+        }
+      }
     }
   }
 
-  static void run() throws Exception {
-    int batches = Integer.getInteger("bench.optimize.batches", 1000);
-    int rows = Integer.getInteger("bench.optimize.rows", 2000);
-    int dim = Integer.getInteger("bench.optimize.dim", 128);
-    int window = Integer.getInteger("bench.optimize.window", 100);
-    int queries = Integer.getInteger("bench.optimize.queries", 20);
-    long intervalMs = Long.getLong("bench.optimize.intervalMs", 200);
+  /** One run: the default policy, then never(), then truth and fresh baselines per window. */
+  static OptimizeRun[] once(OptimizeSettings s) throws Exception {
     Path work = Files.createTempDirectory("lance-sink-optimize-bench");
-    Clusters data = new Clusters(dim, 7);
+    Clusters data = new Clusters(s.dim(), 7);
     List<float[]> qs = new ArrayList<>();
-    for (int q = 0; q < queries; q++) {
+    for (int q = 0; q < s.queries(); q++) {
       qs.add(data.query(q));
     }
-    List<List<Set<Long>>> truth = new ArrayList<>();
     try {
-      Run withPolicy = stream("default", OptimizePolicy.defaults(), work, data, qs, truth,
-          batches, rows, window, intervalMs);
-      Run never = stream("never", OptimizePolicy.never(), work, data, qs, truth, batches, rows,
-          window, intervalMs);
-      OptimizeReport.write(withPolicy, never, batches, rows, dim, window, queries, intervalMs);
+      // warm-up (JIT, the native library, file caches), so the first policy does not pay it
+      OptimizeSettings warm = new OptimizeSettings(s.mode(), Math.min(20, s.batches()), s.rows(),
+          s.dim(), s.window(), 0, s.queries(), 1, 1, 0, 0, 0);
+      stream("warmup", OptimizePolicy.never(), work, data, qs, warm);
+      AppendBench.deleteTree(work.resolve("warmup.lance"));
+      OptimizeRun def = stream("default", OptimizePolicy.defaults(), work, data, qs, s);
+      OptimizeRun never = stream("never", OptimizePolicy.never(), work, data, qs, s);
+      String neverUri = work.resolve("never.lance").toString();
+      // never() keeps every version and commits one per batch, so each window's rows can be
+      // read back exactly: ground truth, and a freshly rebuilt copy for the query baseline
+      for (int w = 0; w < never.windows.size(); w++) {
+        long version = never.windows.get(w).version;
+        List<Set<Long>> truth = OptimizeQueries.exact(neverUri, version, qs);
+        for (OptimizeRun r : List.of(def, never)) {
+          OptimizeRun.Window win = r.windows.get(w);
+          win.recall = OptimizeQueries.recall(win.ids, truth);
+          win.ids = null;
+        }
+        if (s.freshAt(w, never.windows.size())) {
+          double fresh = OptimizeQueries.freshP99(neverUri, version, work.resolve("fresh-" + w),
+              qs);
+          System.out.printf("fresh baseline at batch %d: query p99 %.1f ms%n",
+              never.windows.get(w).end, fresh);
+          def.windows.get(w).fresh = fresh;
+          never.windows.get(w).fresh = fresh;
+        }
+      }
+      return new OptimizeRun[] {def, never};
     } finally {
-      AppendBench.deleteTree(work); // the two full-size tables take several GB
+      AppendBench.deleteTree(work); // full-size tables take several GB
     }
   }
 
-  private static Run stream(String name, OptimizePolicy policy, Path work, Clusters data,
-      List<float[]> qs, List<List<Set<Long>>> truth, int batches, int rows, int window,
-      long intervalMs) throws Exception {
-    Run run = new Run(name);
+  private static OptimizeRun stream(String name, OptimizePolicy policy, Path work, Clusters data,
+      List<float[]> qs, OptimizeSettings s) throws Exception {
+    OptimizeRun run = new OptimizeRun(name, s.batches());
     String uri = work.resolve(name + ".lance").toString();
-    boolean computeTruth = truth.isEmpty();
-    double writeSeconds = 0;
-    List<Double> commitMs = new ArrayList<>();
-    List<Double> bucketMs = new ArrayList<>();
+    boolean trace = Boolean.getBoolean("bench.optimize.trace");
+    List<Double> windowCommits = new ArrayList<>();
     try (BufferAllocator alloc = new RootAllocator();
         LanceSink sink = LanceSink.builder().tableUri(uri).writerId("bench")
-            .vectorColumn("vector", data.dim).optimizePolicy(policy).build()) {
-      boolean trace = Boolean.getBoolean("bench.optimize.trace");
-      java.util.concurrent.atomic.AtomicInteger inFlight =
-          new java.util.concurrent.atomic.AtomicInteger();
-      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenancePlanned.class,
-          e -> inFlight.addAndGet(e.actions().size()));
-      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceDeferred.class, e -> {
-        if (e.retryAt().isEmpty()) {
-          inFlight.decrementAndGet(); // budget or version bound: it did not run
-        }
-      });
-      sink.events().on(io.github.lancesink.event.SinkEvent.RetryScheduled.class, e -> {
-        run.commitRetries.incrementAndGet();
-        if (trace) {
-          System.out.printf("retry %s batch %d after %d ms: %s%n", name, e.batchId(),
-              e.delay().toMillis(), e.reason());
-        }
-      });
-      sink.events().on(io.github.lancesink.event.SinkEvent.MaintenanceRan.class, e -> {
-        inFlight.decrementAndGet();
-        if (trace) {
-          System.out.printf("maintenance %s %s %d ms: %s%n", name, e.action(),
-              e.took().toMillis(), e.detail());
-        }
-        double[] t = run.maintenance.computeIfAbsent(e.action(), k -> new double[2]);
-        synchronized (t) {
-          t[0] += 1;
-          t[1] += e.took().toNanos() / 1e9;
-        }
-      });
+            .vectorColumn("vector", data.dim).optimizePolicy(policy).build();
+        TableProbe probe = new TableProbe(uri)) {
+      listen(sink, run, trace);
       long streamStart = System.nanoTime();
-      for (int b = 0; b < batches; b++) {
-        long due = streamStart + b * intervalMs * 1_000_000L; // fixed rate; never catches up
+      long pausedNanos = 0; // window queries: the pacing schedule moves past them
+      OptimizeRun.Window win = new OptimizeRun.Window();
+      double stallAtWindowStart = 0;
+      for (int b = 0; b < s.batches(); b++) {
+        long due = streamStart + pausedNanos + b * s.intervalMs() * 1_000_000L;
         long wait = due - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
         }
-        try (VectorSchemaRoot root = data.batch(alloc, (long) b * rows, rows, b);
+        long version;
+        try (VectorSchemaRoot root = data.batch(alloc, (long) b * s.rows(), s.rows(), b);
             ArrowReader reader = BenchData.readerOf(root, alloc)) {
           long t0 = System.nanoTime();
           BatchResult r = sink.write(b, reader);
-          writeSeconds += (System.nanoTime() - t0) / 1e9;
-          double ms = r.commitDuration().toNanos() / 1e6;
-          commitMs.add(ms);
-          bucketMs.add(ms);
+          run.writeMs[b] = (System.nanoTime() - t0) / 1e6;
+          run.commitMs[b] = r.commitDuration().toNanos() / 1e6;
+          version = r.version().orElse(-1);
         }
-        if ((b + 1) % 10 == 0) {
-          TableStats s = sink.table().stats();
-          run.buckets.add(new double[] {b + 1, s.fragments(), median(bucketMs)});
-          bucketMs.clear();
-        }
-        if ((b + 1) % window == 0) {
-          TableStats s = sink.table().stats();
-          int w = (b + 1) / window - 1;
-          if (computeTruth) {
-            truth.add(exact(uri, qs));
-          }
+        long p0 = System.nanoTime();
+        TableProbe.Shape shape = probe.read();
+        run.probeMs[b] = (System.nanoTime() - p0) / 1e6;
+        run.record(b, shape);
+        win.add(shape, run.writeMs[b]);
+        windowCommits.add(run.commitMs[b]);
+        if ((b + 1) % s.window() == 0 || b + 1 == s.batches()) {
+          long q0 = System.nanoTime();
           double[] lat = new double[qs.size()];
-          double recall = search(uri, qs, truth.get(w), lat);
-          double[] c = commitMs.stream().mapToDouble(Double::doubleValue).toArray();
-          run.windows.add(new double[] {b + 1, s.fragments(), s.versions(), s.unindexedRows(),
-              s.indexDeltas(), Results.percentile(c, 50), Results.percentile(c, 99),
-              Results.percentile(lat, 50), Results.percentile(lat, 99), recall});
-          System.out.printf("%s batch %d: fragments %d, unindexed %d, deltas %d, commit p50 %.1f"
-              + " ms p99 %.1f ms, query p50 %.1f ms p99 %.1f ms, recall@10 %.3f%n", name, b + 1,
-              s.fragments(), s.unindexedRows(), s.indexDeltas(), Results.percentile(c, 50),
-              Results.percentile(c, 99), Results.percentile(lat, 50),
-              Results.percentile(lat, 99), recall);
-          commitMs.clear();
+          win.ids = OptimizeQueries.search(uri, qs, lat);
+          double[] c = windowCommits.stream().mapToDouble(Double::doubleValue).toArray();
+          win.end = b + 1;
+          win.version = version;
+          win.commitP50 = Results.percentile(c, 50);
+          win.commitP99 = Results.percentile(c, 99);
+          win.queryP50 = Results.percentile(lat, 50);
+          win.queryP99 = Results.percentile(lat, 99);
+          double stall = run.stallSeconds();
+          win.stallSeconds = stall - stallAtWindowStart;
+          stallAtWindowStart = stall;
+          run.windows.add(win);
+          System.out.printf("%s batch %d: fragments %d (peak %d), unindexed %d (peak %d),"
+              + " segments %d, stall %.2f s, commit p50 %.1f p99 %.1f ms, query p99 %.1f ms%n",
+              name, b + 1, shape.fragments(), win.peakFragments, shape.unindexed(),
+              win.peakUnindexed, shape.segments(), win.stallSeconds, win.commitP50,
+              win.commitP99, win.queryP99);
+          win = new OptimizeRun.Window();
+          windowCommits.clear();
+          pausedNanos += System.nanoTime() - q0;
         }
       }
-      run.rowsPerSec = (double) batches * rows / writeSeconds;
-      run.streamSeconds = (System.nanoTime() - streamStart) / 1e9;
+      run.streamSeconds = (System.nanoTime() - streamStart - pausedNanos) / 1e9;
       if (policy.enabled()) {
-        // wait until the actions planned after the last batch have run (idle for 2 s in a row)
-        long end = System.nanoTime();
-        int idle = 0;
-        while (idle < 20 && System.nanoTime() - end < 600_000_000_000L) {
-          idle = inFlight.get() <= 0 ? idle + 1 : 0;
-          Thread.sleep(100);
-        }
-        run.settledSeconds = (System.nanoTime() - end) / 1e9 - 2;
-        run.settled = sink.table().stats();
-        double[] lat = new double[qs.size()];
-        search(uri, qs, null, lat);
-        run.settledP99 = Results.percentile(lat, 99);
+        settle(run, sink, uri, qs);
       }
-    }
-    if (policy.enabled()) {
-      run.freshP99 = freshBaseline(uri, qs);
     }
     return run;
   }
 
-  /** The same table compacted and re-indexed from scratch: the query p99 to compare with. */
-  private static double freshBaseline(String uri, List<float[]> qs) throws Exception {
-    try (io.github.lancesink.internal.lance.NativeLanceTable t =
-        new io.github.lancesink.internal.lance.NativeLanceTable(uri, java.util.Map.of())) {
-      TableStats s = t.stats();
-      // close() waits only `budget` for background maintenance; a retrain may still be
-      // finishing, and its commit conflicts with this compaction: retry until it is done.
-      for (int attempt = 1; ; attempt++) {
-        try {
-          t.compact(OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT, 0.0);
-          break;
-        } catch (io.github.lancesink.RetryableException e) {
-          if (attempt == 60) {
-            throw e;
-          }
-          Thread.sleep(5_000);
+  private static void listen(LanceSink sink, OptimizeRun run, boolean trace) {
+    sink.events().on(SinkEvent.MaintenancePlanned.class,
+        e -> run.inFlight.addAndGet(e.actions().size()));
+    sink.events().on(SinkEvent.MaintenanceDeferred.class, e -> {
+      if (e.retryAt().isEmpty()) {
+        run.inFlight.decrementAndGet(); // budget or version bound: it did not run
+      }
+    });
+    sink.events().on(SinkEvent.RetryScheduled.class, e -> run.commitRetries.incrementAndGet());
+    sink.events().on(SinkEvent.MaintenanceRan.class, e -> {
+      run.inFlight.decrementAndGet();
+      if (trace) {
+        System.out.printf("maintenance %s %s %d ms: %s%n", run.name, e.action(),
+            e.took().toMillis(), e.detail());
+      }
+      run.maintenanceRan(e.action(), e.took().toNanos() / 1e9);
+    });
+    // write stalls: counted by the event's simple name, so this compiles before and after
+    // the runtime that publishes them exists; the first Duration component is the stall time
+    // and a boolean component "stopped" marks a write that waited at the stop bound
+    sink.events().onEvent(e -> {
+      if (e.getClass().getSimpleName().equals("WriteStalled")) {
+        run.stalled(OptimizeRun.component(e, Duration.class, null),
+            Boolean.TRUE.equals(OptimizeRun.component(e, Boolean.class, "stopped")));
+        if (trace) {
+          System.out.println("stall " + run.name + ": " + e);
         }
       }
-      var vector = t.indices().stream()
-          .filter(i -> i.kind() == io.github.lancesink.spi.IndexState.Kind.VECTOR).findFirst();
-      if (vector.isPresent()) {
-        // a fresh index over every row, with the parameters AUTO derives for this row count
-        long rows = t.stats().rows();
-        t.createIndex(new io.github.lancesink.spi.IndexSpec(vector.get().column(),
-            vector.get().name(), io.github.lancesink.spi.IndexState.Kind.VECTOR,
-            io.github.lancesink.policy.VectorIndexType.IVF_SQ, (int) Math.max(1, rows / 4096),
-            0, io.github.lancesink.policy.DistanceMetric.L2));
-      }
-      System.out.printf("fresh baseline: %d rows, %d -> %d fragments%n", s.rows(),
-          s.fragments(), t.stats().fragments());
-    }
-    double[] lat = new double[qs.size()];
-    search(uri, qs, null, lat);
-    return Results.percentile(lat, 99);
+    });
   }
 
-  /** Exact top-10 ids per query (no index: Lance scans every row). */
-  private static List<Set<Long>> exact(String uri, List<float[]> qs) throws Exception {
-    List<Set<Long>> out = new ArrayList<>();
-    try (BufferAllocator a = new RootAllocator(); Dataset ds = Dataset.open(uri, a)) {
-      for (float[] q : qs) {
-        out.add(new HashSet<>(knn(ds, q, false)));
-      }
-    }
-    return out;
-  }
-
-  /** ANN queries: fills per-query latency (ms) and returns mean recall@10 (NaN without truth). */
-  private static double search(String uri, List<float[]> qs, List<Set<Long>> truth, double[] lat)
+  /** Waits until the actions planned after the last batch ran, then queries once more. */
+  private static void settle(OptimizeRun run, LanceSink sink, String uri, List<float[]> qs)
       throws Exception {
-    double hits = 0;
-    try (BufferAllocator a = new RootAllocator(); Dataset ds = Dataset.open(uri, a)) {
-      knn(ds, qs.get(0), true); // warm the handle's caches once
-      for (int i = 0; i < qs.size(); i++) {
-        long t0 = System.nanoTime();
-        List<Long> ids = knn(ds, qs.get(i), true);
-        lat[i] = (System.nanoTime() - t0) / 1e6;
-        if (truth != null) {
-          hits += ids.stream().filter(truth.get(i)::contains).count();
-        }
-      }
+    long end = System.nanoTime();
+    long limit = Long.getLong("bench.optimize.settleSeconds", 120) * 1_000_000_000L;
+    int idle = 0;
+    while (idle < 20 && System.nanoTime() - end < limit) {
+      idle = run.inFlight.get() <= 0 ? idle + 1 : 0;
+      Thread.sleep(100);
     }
-    return truth == null ? Double.NaN : hits / (qs.size() * (double) K);
-  }
-
-  private static List<Long> knn(Dataset ds, float[] q, boolean useIndex) throws Exception {
-    Query query = new Query.Builder().setColumn("vector").setKey(q).setK(K)
-        .setNprobes(Integer.getInteger("bench.optimize.nprobes", 20))
-        .setRefineFactor(Integer.getInteger("bench.optimize.refine", 10))
-        .setEf(Integer.getInteger("bench.optimize.ef", 100))
-        .setUseIndex(useIndex).build();
-    List<Long> ids = new ArrayList<>();
-    try (LanceScanner s = ds.newScan(new ScanOptions.Builder().nearest(query)
-            .columns(List.of("id")).build());
-        ArrowReader r = s.scanBatches()) {
-      while (r.loadNextBatch()) {
-        BigIntVector v = (BigIntVector) r.getVectorSchemaRoot().getVector("id");
-        for (int i = 0; i < v.getValueCount(); i++) {
-          ids.add(v.get(i));
-        }
-      }
-    }
-    return ids;
-  }
-
-  private static double median(List<Double> xs) {
-    return Results.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  /** Embedding-like data: 256 Gaussian cluster centres, rows = centre + noise. Deterministic. */
-  static final class Clusters {
-    final int dim;
-    private final float[][] centres;
-
-    Clusters(int dim, long seed) {
-      this.dim = dim;
-      SplittableRandom r = new SplittableRandom(seed);
-      centres = new float[256][dim];
-      for (float[] c : centres) {
-        for (int j = 0; j < dim; j++) {
-          c[j] = (float) r.nextGaussian();
-        }
-      }
-    }
-
-    float[] query(int n) {
-      SplittableRandom r = new SplittableRandom(1_000_003L * (n + 1));
-      float[] c = centres[r.nextInt(centres.length)];
-      float[] q = new float[dim];
-      for (int j = 0; j < dim; j++) {
-        q[j] = c[j] + (float) (0.35 * r.nextGaussian());
-      }
-      return q;
-    }
-
-    VectorSchemaRoot batch(BufferAllocator alloc, long firstId, int rows, long seed) {
-      VectorSchemaRoot root = BenchData.batch(alloc, firstId, rows, dim, seed);
-      FixedSizeListVector vec = (FixedSizeListVector) root.getVector("vector");
-      Float4Vector vals = (Float4Vector) vec.getDataVector();
-      SplittableRandom r = new SplittableRandom(seed * 31 + 17);
-      for (int i = 0; i < rows; i++) {
-        float[] c = centres[r.nextInt(centres.length)];
-        for (int j = 0; j < dim; j++) {
-          vals.set(i * dim + j, c[j] + 0.35f * vals.get(i * dim + j));
-        }
-      }
-      return root;
-    }
+    run.settledSeconds = (System.nanoTime() - end) / 1e9;
+    run.settled = sink.table().stats();
+    double[] lat = new double[qs.size()];
+    OptimizeQueries.search(uri, qs, lat);
+    run.settledP99 = Results.percentile(lat, 99);
   }
 }

@@ -71,12 +71,21 @@ final class Results {
 
   /** Prints the table and writes it to {@code results/<file>.md} (relative to the module). */
   void write(String file) throws IOException {
+    writeAll(file, "", List.of(this));
+  }
+
+  /** Prints a preamble and several tables and writes them to {@code results/<file>.md}. */
+  static void writeAll(String file, String preamble, List<Results> tables) throws IOException {
     String machine =
         "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
             + System.getProperty("java.version") + ", max heap "
             + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB. Run at "
             + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + ".\n";
-    String text = render() + "\n" + machine;
+    StringBuilder body = new StringBuilder(preamble);
+    for (Results t : tables) {
+      body.append(t.render()).append("\n");
+    }
+    String text = body + machine;
     System.out.println(text);
     Path out = Path.of("results", file + ".md");
     Files.createDirectories(out.getParent());
