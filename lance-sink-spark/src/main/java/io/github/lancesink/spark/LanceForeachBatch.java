@@ -339,7 +339,8 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       if (writerId == null) {
         throw new IllegalStateException("writerId is required: the stable dedup namespace");
       }
-      if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
+      if (vectorColumn != null && writeMode.kind() != WriteMode.Kind.APPEND
+          && writeMode.keys().contains(vectorColumn)) {
         throw new IllegalStateException(
             "the vector column '" + vectorColumn + "' cannot also be a key column");
       }
