@@ -3,7 +3,6 @@ package io.github.lancesink.spark.testkit;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spark.TableFactory;
-import io.github.lancesink.spi.SimulatedFailure;
 import io.github.lancesink.testkit.Checkpoint;
 import io.github.lancesink.testkit.CrashPoint;
 import io.github.lancesink.testkit.Faults;
@@ -23,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -155,10 +155,8 @@ public final class SparkBatchDriver implements AutoCloseable {
         return record(new StepResult(StepResult.Kind.CRASHED, batchId, replay, Optional.empty(),
             crashed));
       }
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException("foreachBatch failed on batch " + batchId, e);
+      throw e instanceof RuntimeException r ? r
+          : new IllegalStateException("foreachBatch failed on batch " + batchId, e);
     } finally {
       sc.setLocalProperty(LanceForeachBatch.QUERY_ID_PROPERTY, previous);
       if (config.faults != null) {
@@ -220,7 +218,7 @@ public final class SparkBatchDriver implements AutoCloseable {
     return this;
   }
 
-  /** An immutable snapshot of the checkpoint. */
+  /** An immutable snapshot of the checkpoint (offsets and commits). */
   public Checkpoint checkpoint() {
     return new Checkpoint(queryId, offsets, commits);
   }
@@ -286,12 +284,6 @@ public final class SparkBatchDriver implements AutoCloseable {
       if (t instanceof SimulatedCrash c) {
         return Optional.of(c.point());
       }
-      if (t instanceof SimulatedFailure) {
-        return Optional.of(CrashPoint.BEFORE_WRITE);
-      }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return Optional.empty();
   }
@@ -305,8 +297,7 @@ public final class SparkBatchDriver implements AutoCloseable {
     private ManualClock clock = new ManualClock();
     private Duration tick = Duration.ofSeconds(1);
     private String queryId = UUID.randomUUID().toString();
-    private java.util.function.Function<LanceForeachBatch.Builder,
-        VoidFunction2<Dataset<Row>, Long>> function;
+    private Function<LanceForeachBatch.Builder, VoidFunction2<Dataset<Row>, Long>> function;
 
     private Builder() {}
 
@@ -373,8 +364,8 @@ public final class SparkBatchDriver implements AutoCloseable {
      * LanceForeachBatch.Builder} (table, clock and result listener set); the factory sets the
      * rest ({@code writerId}, write mode, ...) and calls {@code build()}.
      */
-    public Builder function(java.util.function.Function<LanceForeachBatch.Builder,
-        VoidFunction2<Dataset<Row>, Long>> factory) {
+    public Builder function(
+        Function<LanceForeachBatch.Builder, VoidFunction2<Dataset<Row>, Long>> factory) {
       this.function = Objects.requireNonNull(factory, "factory");
       return this;
     }
