@@ -9,6 +9,7 @@ import io.github.lancesink.internal.ReaderSource;
 import io.github.lancesink.internal.SinkProtocol;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.SimulatedFailure;
 import java.util.OptionalLong;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.slf4j.Logger;
@@ -111,8 +112,14 @@ public final class LanceSink implements AutoCloseable {
   }
 
   private void publishFailure(long batchId, RuntimeException e) {
-    LOG.error("lance-sink writer '{}' batch {} failed on {}: {}", config.writerId(), batchId,
-        table.displayUri(), e.getMessage());
+    if (e instanceof SimulatedFailure) {
+      // a test's simulated process death is expected: keep it out of the ERROR log
+      LOG.info("lance-sink writer '{}' batch {} on {}: {}", config.writerId(), batchId,
+          table.displayUri(), e.getMessage());
+    } else {
+      LOG.error("lance-sink writer '{}' batch {} failed on {}: {}", config.writerId(), batchId,
+          table.displayUri(), e.getMessage());
+    }
     events.publish(
         new SinkEvent.BatchFailed(
             config.writerId(), config.clock().instant(), batchId, e.getClass().getSimpleName(),

@@ -172,7 +172,8 @@ public final class LanceSinkBuilder {
     if (tableUri != null && table != null) {
       throw new IllegalStateException("set either tableUri or table, not both");
     }
-    if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
+    if (vectorColumn != null && writeMode.kind() != WriteMode.Kind.APPEND
+        && writeMode.keys().contains(vectorColumn)) {
       throw new IllegalStateException(
           "the vector column '" + vectorColumn + "' cannot also be a key column");
     }

@@ -63,7 +63,8 @@ public record LanceSinkConfig(
         + ", retryPolicy=" + retryPolicy
         + ", optimizePolicy=" + optimizePolicy
         + ", lookback=" + lookback
-        + ", sourceLineage=" + sourceLineage
+        + ", sourceLineage=" + (sourceLineage == null || sourceLineage.isEmpty()
+            ? "none (given per batch)" : sourceLineage)
         + ", lineagePolicy=" + lineagePolicy
         + ", schemaEvolution=" + schemaEvolution + "}";
   }

@@ -2,12 +2,15 @@ package io.github.lancesink.spark;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.internal.SparkBatchSource;
 import io.github.lancesink.spark.internal.SparkSinkSettings;
+import io.github.lancesink.spi.LanceTable;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,15 +62,19 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
 
   private final SparkSinkSettings settings;
   private final BatchListener listener;
+  // driver-side only: a deserialized copy uses the system clock
+  private final transient Clock clock;
   private transient LanceSink sink;
+  private transient LanceTable driverTable;
   private transient SparkSinkSettings.Resolved resolved;
 
-  private LanceForeachBatch(SparkSinkSettings settings, BatchListener listener) {
+  private LanceForeachBatch(SparkSinkSettings settings, BatchListener listener, Clock clock) {
     this.settings = settings;
     this.listener = listener;
+    this.clock = clock;
   }
 
-  /** A builder; {@code tableUri} and {@code writerId} are required. */
+  /** A builder; {@code writerId} and either {@code tableUri} or {@code table} are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -82,9 +89,9 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       queryId = "";
     }
     LanceSink s = sink(batch);
-    SparkBatchSource source = new SparkBatchSource(batch, settings.tableUri(),
-        resolved.storageOptions(), settings.writeMode(), settings.vectorColumn(),
-        settings.dimension(), settings.rowIdentity(), resolved.arrowBatchRows());
+    SparkBatchSource source = new SparkBatchSource(batch, settings.tables(resolved),
+        settings.writeMode(), settings.vectorColumn(), settings.dimension(),
+        settings.rowIdentity(), resolved.arrowBatchRows());
     BatchResult result = s.write(batchId, queryId, source);
     Instant committedAt = s.config().clock().instant();
     Optional<Instant> sourceTs = source.maxCommitTimestamp();
@@ -110,8 +117,23 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
   private LanceSink sink(Dataset<Row> batch) {
     if (sink == null) {
       resolved = settings.resolve(batch.sparkSession());
-      sink = resolved.sinkBuilder().build();
-      LOG.info("lance-sink opened {} for foreachBatch", sink.config());
+      LanceSinkBuilder b = resolved.sinkBuilder();
+      if (clock != null) {
+        b.clock(clock);
+      }
+      if (settings.tableFactory() != null) {
+        driverTable = settings.tableFactory().open();
+        b.table(driverTable);
+      }
+      try {
+        sink = b.build();
+      } catch (RuntimeException e) {
+        closeDriverTable();
+        throw e;
+      }
+      LOG.info("lance-sink writer '{}' opened {} for foreachBatch", settings.writerId(),
+          sink.table().displayUri());
+      LOG.debug("lance-sink writer '{}' configuration: {}", settings.writerId(), sink.config());
     }
     return sink;
   }
@@ -124,9 +146,23 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
   /** Releases the driver's sink. The function can be used again afterwards. */
   @Override
   public void close() {
-    if (sink != null) {
-      sink.close();
-      sink = null;
+    try {
+      if (sink != null) {
+        sink.close();
+        sink = null;
+      }
+    } finally {
+      closeDriverTable();
+    }
+  }
+
+  private void closeDriverTable() {
+    if (driverTable != null) {
+      try {
+        driverTable.close();
+      } finally {
+        driverTable = null;
+      }
     }
   }
 
@@ -158,8 +194,35 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     private final Map<String, String> options = new HashMap<>();
     private List<String> rowIdentity = List.of();
     private BatchListener listener;
+    private TableFactory tableFactory;
+    private Clock clock;
 
     private Builder() {}
+
+    /**
+     * Writes through table handles opened by {@code factory} instead of {@code tableUri}: the
+     * driver opens one handle to commit, every executor task one to write fragments. For tests
+     * against the testkit's in-memory fake (see {@code lance-sink-spark-testkit}); exactly one of
+     * {@code tableUri} and {@code table} is required.
+     *
+     * @since 0.1.0
+     */
+    public Builder table(TableFactory factory) {
+      this.tableFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * The clock that stamps events, batch reports and retry deadlines (default: the system UTC
+     * clock). Used on the driver only; a deserialized copy of the function uses the system
+     * clock.
+     *
+     * @since 0.1.0
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
 
     /** Local path or object-store URI of the Lance dataset; executors must reach it too. */
     public Builder tableUri(String uri) {
@@ -267,20 +330,24 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
 
     /** Validates the settings; the sink itself is opened on the driver at the first batch. */
     public LanceForeachBatch build() {
-      if (tableUri == null) {
-        throw new IllegalStateException("tableUri is required");
+      if (tableUri == null && tableFactory == null) {
+        throw new IllegalStateException("tableUri (or a table factory) is required");
+      }
+      if (tableUri != null && tableFactory != null) {
+        throw new IllegalStateException("set either tableUri or table(factory), not both");
       }
       if (writerId == null) {
         throw new IllegalStateException("writerId is required: the stable dedup namespace");
       }
-      if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
+      if (vectorColumn != null && writeMode.kind() != WriteMode.Kind.APPEND
+          && writeMode.keys().contains(vectorColumn)) {
         throw new IllegalStateException(
             "the vector column '" + vectorColumn + "' cannot also be a key column");
       }
       SparkSinkSettings s = new SparkSinkSettings(tableUri, storageOptions, writerId, writeMode,
           vectorColumn, dimension, retryPolicy, optimizePolicy, lineagePolicy, lookback,
-          Map.copyOf(options), rowIdentity);
-      return new LanceForeachBatch(s, listener);
+          Map.copyOf(options), rowIdentity, tableFactory);
+      return new LanceForeachBatch(s, listener, clock);
     }
   }
 }

@@ -51,6 +51,7 @@ public final class InMemoryLanceTable implements LanceTable {
       new java.util.concurrent.atomic.AtomicInteger();
 
   private InMemoryLanceTable(String uri, Faults faults) {
+    JvmFlags.requireArrow();
     this.store = new MemoryStore(uri);
     this.faulty = new FaultInjectingTable(store, faults);
   }

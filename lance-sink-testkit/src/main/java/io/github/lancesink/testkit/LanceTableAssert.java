@@ -2,6 +2,7 @@ package io.github.lancesink.testkit;
 
 import io.github.lancesink.internal.Marker;
 import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.testkit.internal.RowDiff;
 import io.github.lancesink.spi.VersionProperties;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,13 +60,37 @@ public final class LanceTableAssert extends AbstractAssert<LanceTableAssert, Lan
       }
     }
     containsExactlyRowsById(expectedIds);
-    for (Map<String, Object> row : TableRows.read(actual)) {
-      long id = ((Number) row.get("id")).longValue();
-      List<Object> values = Arrays.asList(row.get("text"), row.get("vector"));
-      if (!values.equals(expected.get(id))) {
-        failWithMessage("Row id=%s of %s holds %s but the batch had %s", id,
-            actual.displayUri(), values, expected.get(id));
-      }
+    List<Map<String, Object>> want = new ArrayList<>();
+    expected.forEach((id, v) -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", id);
+      row.put("text", v.get(0));
+      row.put("vector", v.get(1));
+      want.add(row);
+    });
+    RowDiff diff = RowDiff.of("id", want, TableRows.read(actual));
+    if (!diff.isEmpty()) {
+      failWithMessage("Expected %s to hold exactly the rows of the batches, but:%n%s",
+          actual.displayUri(), diff.render());
+    }
+    return this;
+  }
+
+  /**
+   * The table holds exactly {@code expected}, matched by {@code keyColumn}: every expected key
+   * once, no other key, and each expected column equal (numbers by value; columns not named in
+   * an expected row are not compared). On failure the message lists the first few missing,
+   * unexpected, duplicated and differing keys.
+   *
+   * @since 0.1.0
+   */
+  public LanceTableAssert containsExactlyRowsByKey(String keyColumn,
+      List<Map<String, Object>> expected) {
+    isNotNull();
+    RowDiff diff = RowDiff.of(keyColumn, expected, TableRows.read(actual));
+    if (!diff.isEmpty()) {
+      failWithMessage("Expected %s to hold exactly the %s expected rows (by %s), but:%n%s",
+          actual.displayUri(), expected.size(), keyColumn, diff.render());
     }
     return this;
   }

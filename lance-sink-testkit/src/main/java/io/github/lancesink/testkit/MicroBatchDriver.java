@@ -50,7 +50,7 @@ public final class MicroBatchDriver implements AutoCloseable {
   private final Faults faults;
   private final ManualClock clock;
   private final Duration tick;
-  private final RootAllocator allocator = new RootAllocator(Long.MAX_VALUE);
+  private final RootAllocator allocator;
   private final List<BatchData> inputs = new ArrayList<>();
   private final SortedMap<Long, Integer> offsets = new TreeMap<>();
   private final SortedSet<Long> commits = new TreeSet<>();
@@ -62,6 +62,8 @@ public final class MicroBatchDriver implements AutoCloseable {
   private int restarts;
 
   private MicroBatchDriver(Builder b) {
+    JvmFlags.requireArrow();
+    this.allocator = new RootAllocator(Long.MAX_VALUE);
     this.sinkFactory = b.sinkFactory;
     this.faults = b.faults;
     this.clock = b.clock;

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @since 0.1.0
  */
-public final class SimulatedCrash extends RuntimeException {
+public final class SimulatedCrash extends RuntimeException
+    implements io.github.lancesink.spi.SimulatedFailure {
   private static final long serialVersionUID = 1L;
 
   private final CrashPoint point;

@@ -65,7 +65,9 @@ class LanceAssertionsTest {
     TestBatch other = TestBatch.builder(4).row(0, "doc-0", 9, 9, 9, 9).sequentialRows(1, 2)
         .build();
     assertThatThrownBy(() -> assertThat(table).containsExactlyRowsOf(other))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("Row id=0");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("differing rows (1):")
+        .hasMessageContaining("id=0: vector expected <[9.0, 9.0, 9.0, 9.0]> but was <[");
     assertThatThrownBy(() -> assertThat(table).hasRowCount(4)).isInstanceOf(AssertionError.class);
     assertThatThrownBy(() -> assertThat(table).hasLatestVersion(3))
         .isInstanceOf(AssertionError.class);
@@ -73,5 +75,43 @@ class LanceAssertionsTest {
         .isInstanceOf(AssertionError.class).hasMessageContaining("versions []");
     assertThatThrownBy(() -> assertThat(table).hasCommittedBatches("w", 0, 1))
         .isInstanceOf(AssertionError.class);
+  }
+
+  /**
+   * Purpose: a failing row comparison prints a diff by key. Steps: commit ids 0..6, compare with
+   * expected rows that miss id 6, add id 9, and change the text of ids 1 and 2. Pass: the
+   * message names the missing, unexpected and differing keys and the differing column values.
+   */
+  @Test
+  void rowDiffNamesMissingExtraAndDifferingKeys() throws Exception {
+    commit(TestBatch.sequential(0, 7, 4), marker(0));
+    List<Map<String, Object>> expected = new java.util.ArrayList<>();
+    for (long id = 0; id < 6; id++) {
+      expected.add(Map.of("id", id, "text", id == 1 || id == 2 ? "changed" : "doc-" + id));
+    }
+    expected.add(Map.of("id", 9L, "text", "doc-9"));
+    assertThatThrownBy(() -> assertThat(table).containsExactlyRowsByKey("id", expected))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("missing ids (1): [9]")
+        .hasMessageContaining("unexpected ids (1): [6]")
+        .hasMessageContaining("differing rows (2):")
+        .hasMessageContaining("id=1: text expected <changed> but was <doc-1>")
+        .hasMessageContaining("id=2: text expected <changed> but was <doc-2>");
+    // ints compare with longs by value; columns not named are not compared
+    List<Map<String, Object>> good = new java.util.ArrayList<>();
+    for (int id = 0; id < 7; id++) {
+      good.add(Map.of("id", id, "text", "doc-" + id));
+    }
+    assertThat(table).containsExactlyRowsByKey("id", good);
+  }
+
+  /** Purpose: a row stored twice is reported as duplicated, with its count. */
+  @Test
+  void rowDiffReportsDuplicatedKeys() throws Exception {
+    commit(TestBatch.sequential(0, 2, 4), marker(0));
+    commit(TestBatch.sequential(1, 1, 4), marker(1));
+    assertThatThrownBy(() -> assertThat(table).containsExactlyRowsByKey("id",
+        List.of(Map.of("id", 0L), Map.of("id", 1L))))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("duplicated ids (1): [1 x2]");
   }
 }

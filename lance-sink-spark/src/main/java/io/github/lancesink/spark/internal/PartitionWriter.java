@@ -3,13 +3,13 @@ package io.github.lancesink.spark.internal;
 import io.github.lancesink.InvalidBatchException;
 import io.github.lancesink.internal.RowChecks;
 import io.github.lancesink.internal.ValidatingReader;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.spark.TableFactory;
+import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.api.java.function.Function2;
@@ -26,17 +26,15 @@ public final class PartitionWriter
     implements Function2<Integer, Iterator<InternalRow>, Iterator<PartitionResult>> {
   private static final long serialVersionUID = 1L;
 
-  private final String tableUri;
-  private final Map<String, String> storageOptions;
+  private final TableFactory tables;
   private final RowLayout layout;
   private final List<String> identityColumns;
   private final int batchRows;
   private final long batchId;
 
-  public PartitionWriter(String tableUri, Map<String, String> storageOptions, RowLayout layout,
-      List<String> identityColumns, int batchRows, long batchId) {
-    this.tableUri = tableUri;
-    this.storageOptions = Map.copyOf(storageOptions);
+  public PartitionWriter(TableFactory tables, RowLayout layout, List<String> identityColumns,
+      int batchRows, long batchId) {
+    this.tables = tables;
     this.layout = layout;
     this.identityColumns = List.copyOf(identityColumns);
     this.batchRows = batchRows;
@@ -55,7 +53,7 @@ public final class PartitionWriter
     RowChecks checks = new RowChecks(layout.vectorColumn(), identityColumns);
     try (BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
         RowArrowReader reader = new RowArrowReader(allocator, rows, layout, checks, batchRows);
-        NativeLanceTable table = new NativeLanceTable(tableUri, storageOptions)) {
+        LanceTable table = tables.open()) {
       ValidatingReader validating = new ValidatingReader(reader, checks, batchId);
       boolean any;
       try {

@@ -2,6 +2,7 @@ package io.github.lancesink.spark.internal;
 
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.Errors;
+import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.LanceTable;
@@ -43,8 +44,7 @@ import org.apache.spark.sql.util.ArrowUtils;
  */
 public final class SparkBatchSource implements BatchSource {
   private final Dataset<Row> batch;
-  private final String tableUri;
-  private final Map<String, String> storageOptions;
+  private final TableFactory tables;
   private final WriteMode mode;
   private final List<String> identityColumns;
   private final int batchRows;
@@ -56,9 +56,15 @@ public final class SparkBatchSource implements BatchSource {
   public SparkBatchSource(Dataset<Row> batch, String tableUri, Map<String, String> storageOptions,
       WriteMode mode, String vectorColumn, int dimension, List<String> identityColumns,
       int batchRows) {
+    this(batch, new NativeTableFactory(tableUri, storageOptions), mode, vectorColumn, dimension,
+        identityColumns, batchRows);
+  }
+
+  /** A source whose executors open their table handles through {@code tables}. */
+  public SparkBatchSource(Dataset<Row> batch, TableFactory tables, WriteMode mode,
+      String vectorColumn, int dimension, List<String> identityColumns, int batchRows) {
     this.batch = batch;
-    this.tableUri = tableUri;
-    this.storageOptions = storageOptions;
+    this.tables = tables;
     this.mode = mode;
     this.identityColumns = identityColumns.isEmpty() ? mode.keys() : identityColumns;
     this.batchRows = batchRows;
@@ -116,8 +122,8 @@ public final class SparkBatchSource implements BatchSource {
     List<PartitionResult> results;
     try {
       results = projected.queryExecution().toRdd().toJavaRDD()
-          .mapPartitionsWithIndex(new PartitionWriter(tableUri, storageOptions, layout,
-              identityColumns, batchRows, batchId), false)
+          .mapPartitionsWithIndex(new PartitionWriter(tables, layout, identityColumns,
+              batchRows, batchId), false)
           .collect();
     } finally {
       sc.setJobDescription(previous);

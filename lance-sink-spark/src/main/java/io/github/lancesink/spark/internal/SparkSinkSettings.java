@@ -8,6 +8,7 @@ import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.LanceSinkOptions;
+import io.github.lancesink.spark.TableFactory;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
@@ -34,13 +35,20 @@ public record SparkSinkSettings(
     LineagePolicy lineagePolicy,
     Integer lookback,
     Map<String, String> options,
-    List<String> rowIdentity)
+    List<String> rowIdentity,
+    TableFactory tableFactory)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The resolved values a driver needs for one function instance. */
   public record Resolved(LanceSinkBuilder sinkBuilder, Map<String, String> storageOptions,
       int arrowBatchRows) {}
+
+  /** How executors (and, with a factory, the driver) open the table. */
+  public TableFactory tables(Resolved resolved) {
+    return tableFactory != null ? tableFactory
+        : new NativeTableFactory(tableUri, resolved.storageOptions());
+  }
 
   public Resolved resolve(SparkSession session) {
     Map<String, String> storage = new HashMap<>();
@@ -57,9 +65,12 @@ public record SparkSinkSettings(
     });
     storage.putAll(storageOptions);
 
-    LanceSinkBuilder b = LanceSink.builder()
-        .tableUri(tableUri)
-        .storageOptions(storage)
+    // with a table factory the caller hands the sink an opened port (LanceSinkBuilder#table)
+    LanceSinkBuilder b = LanceSink.builder();
+    if (tableFactory == null) {
+      b.tableUri(tableUri);
+    }
+    b.storageOptions(storage)
         .writerId(writerId)
         .writeMode(writeMode);
     if (vectorColumn != null) {
@@ -99,7 +110,9 @@ public record SparkSinkSettings(
 
   @Override
   public String toString() {
-    return "SparkSinkSettings{tableUri=" + Redactor.uri(tableUri) + ", storageOptions="
+    String where = tableFactory != null ? "table=" + tableFactory
+        : "tableUri=" + Redactor.uri(tableUri);
+    return "SparkSinkSettings{" + where + ", storageOptions="
         + Redactor.options(storageOptions) + ", writerId=" + writerId + ", writeMode=" + writeMode
         + ", vectorColumn=" + vectorColumn + "[" + dimension + "], options="
         + Redactor.options(options) + "}";

@@ -128,7 +128,7 @@ public final class SparkPartitionRunner implements AutoCloseable {
   static SparkPartitionRunner create(SparkPartitionRunnerBuilder b) {
     SparkSinkSettings settings = new SparkSinkSettings(b.tableUri, b.storageOptions, b.writerId,
         b.writeMode, b.vectorColumn, b.dimension, b.retryPolicy, b.optimizePolicy, null,
-        b.lookback, b.options, List.of());
+        b.lookback, b.options, List.of(), null);
     SparkSinkSettings.Resolved resolved = settings.resolve(b.session);
     LanceSinkBuilder sb = resolved.sinkBuilder().clock(b.clock).sleeper(b.sleeper);
     LanceSink sink = sb.build();

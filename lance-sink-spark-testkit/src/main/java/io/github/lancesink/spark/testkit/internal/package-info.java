@@ -1,0 +1,2 @@
+/** Internals of the Spark testkit; not a public API. */
+package io.github.lancesink.spark.testkit.internal;
