@@ -160,32 +160,89 @@ final class NativeKeyedWrites {
   }
 
   private static Lookup lookup(Dataset at, KeyedChange change) {
-    Lookup found = new Lookup();
     List<String> columns = change.keyColumns();
     List<List<Object>> all = new ArrayList<>(change.replacedKeys());
     all.addAll(change.deletedKeys());
     all.sort(NativeKeyedWrites::compareKeys);
+    List<List<List<Object>>> chunks = new ArrayList<>();
     for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
-      List<List<Object>> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
-      ScanOptions options = new ScanOptions.Builder()
-          .columns(columns)
-          .filter(filter(columns, chunk))
-          .withRowAddress(true)
-          .build();
-      try (LanceScanner scanner = at.newScan(options);
-          ArrowReader rows = scanner.scanBatches()) {
-        while (rows.loadNextBatch()) {
-          collect(rows.getVectorSchemaRoot(), change, found);
+      chunks.add(all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK)));
+    }
+    Lookup found = new Lookup();
+    if (chunks.size() < 2) {
+      chunks.forEach(chunk -> scanChunk(at, columns, chunk, change, found));
+      return found;
+    }
+    // The chunks are independent read-only scans of one snapshot: run them on the lookup
+    // threads, each into its own result, and merge (see LOOKUP_THREADS).
+    List<java.util.concurrent.Future<Lookup>> parts = new ArrayList<>(chunks.size());
+    for (List<List<Object>> chunk : chunks) {
+      parts.add(LOOKUPS.submit(() -> {
+        Lookup part = new Lookup();
+        scanChunk(at, columns, chunk, change, part);
+        return part;
+      }));
+    }
+    RuntimeException failure = null;
+    for (java.util.concurrent.Future<Lookup> f : parts) {
+      try {
+        Lookup part = f.get();
+        part.offsets.forEach((frag, offsets) ->
+            found.offsets.computeIfAbsent(frag, k -> new ArrayList<>()).addAll(offsets));
+        found.matchedDeletes.addAll(part.matchedDeletes);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r
+              : new IllegalStateException("looking up stored keys failed", e.getCause());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("looking up stored keys failed", e);
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException("closing the key lookup scan failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        parts.forEach(p -> p.cancel(true));
+        throw new IllegalStateException("interrupted while looking up stored keys", e);
       }
     }
+    if (failure != null) {
+      throw failure;
+    }
+    found.offsets.values().forEach(java.util.Collections::sort);
     return found;
+  }
+
+  /**
+   * Threads for the lookup scans of one batch. Measured on 1M and 10M rows, 9,000 sorted keys
+   * (2 cores, shared machine): one scan of all keys took 6-9 s (the indexed IN list costs more
+   * than linearly in its length), 1,024 per scan 0.5-6 s, 256 per scan 0.7-2.6 s in sequence
+   * and 0.26-0.9 s on two threads. Daemon threads, so they never keep a JVM alive.
+   */
+  static final int LOOKUP_THREADS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  private static final java.util.concurrent.ExecutorService LOOKUPS =
+      java.util.concurrent.Executors.newFixedThreadPool(LOOKUP_THREADS, r -> {
+        Thread t = new Thread(r, "lance-sink-key-lookup");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private static void scanChunk(Dataset at, List<String> columns, List<List<Object>> chunk,
+      KeyedChange change, Lookup found) {
+    ScanOptions options = new ScanOptions.Builder()
+        .columns(columns)
+        .filter(filter(columns, chunk))
+        .withRowAddress(true)
+        .build();
+    try (LanceScanner scanner = at.newScan(options);
+        ArrowReader rows = scanner.scanBatches()) {
+      while (rows.loadNextBatch()) {
+        collect(rows.getVectorSchemaRoot(), change, found);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("looking up stored keys failed", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the key lookup scan failed", e);
+    }
   }
 
   private static void collect(VectorSchemaRoot root, KeyedChange change, Lookup found) {

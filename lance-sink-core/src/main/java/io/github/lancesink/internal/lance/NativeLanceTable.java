@@ -111,7 +111,11 @@ public final class NativeLanceTable implements LanceTable {
       dataset = tryOpen();
     } else {
       try {
-        dataset.checkoutLatest();
+        // Listing the versions is a cheap storage round trip; loading a manifest is not, so the
+        // handle is only moved when another commit landed (our own commits keep it current).
+        if (dataset.latestVersion() != dataset.version()) {
+          dataset.checkoutLatest();
+        }
       } catch (Exception e) {
         throw classifyRead("refresh", e);
       }
@@ -264,11 +268,26 @@ public final class NativeLanceTable implements LanceTable {
             .build()) {
       Dataset committed = commitBuilder(ds).execute(txn);
       long version = committed.version();
-      committed.close();
+      keep(committed);
       return version;
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
+  }
+
+  /**
+   * Makes a data commit's result the open handle, so the next refresh finds it current and
+   * loads no manifest (the sink commits one version per batch; reloading it cost a few ms).
+   * Not on object stores: there the result was opened with {@link #commitOptions}.
+   */
+  private void keep(Dataset committed) {
+    if (commitOptions != null || dataset == null || dataset == committed
+        || committed.version() < dataset.version()) {
+      committed.close();
+      return;
+    }
+    dataset.close();
+    dataset = committed;
   }
 
   @Override
