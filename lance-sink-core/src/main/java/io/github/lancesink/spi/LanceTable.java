@@ -54,6 +54,51 @@ public interface LanceTable extends AutoCloseable {
   StagedFragments writeFragments(ArrowReader data);
 
   /**
+   * Writes one record batch as new, uncommitted fragments, like {@link
+   * #writeFragments(ArrowReader)}. Lance writes a single batch handed over as a root cheaper
+   * than the same batch behind a stream, so the sink uses this for a reader's first batch. The
+   * default wraps the batch in a one-batch reader.
+   *
+   * @since 0.1.0
+   */
+  default StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
+    java.util.Objects.requireNonNull(batch, "batch");
+    org.apache.arrow.vector.FieldVector first = batch.getFieldVectors().get(0);
+    ArrowReader one = new ArrowReader(first.getAllocator()) {
+      private boolean done;
+
+      @Override
+      public org.apache.arrow.vector.VectorSchemaRoot getVectorSchemaRoot() {
+        return batch;
+      }
+
+      @Override
+      public boolean loadNextBatch() {
+        boolean next = !done;
+        done = true;
+        return next;
+      }
+
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
+
+      @Override
+      protected void closeReadSource() {}
+
+      @Override
+      protected Schema readSchema() {
+        return batch.getSchema();
+      }
+
+      @Override
+      public void close() {} // the caller owns the batch
+    };
+    return writeFragments(one);
+  }
+
+  /**
    * Commits {@code fragments} as one Append version whose transaction properties are {@code
    * properties}, in the same atomic commit.
    *

@@ -243,6 +243,28 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
+  /** One batch through Lance's single-batch path (no C stream: cheaper, see the notes). */
+  @Override
+  public StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
+    ensureOpen();
+    try {
+      List<FragmentMetadata> fragments =
+          Fragment.write()
+              .datasetUri(uri)
+              .allocator(batch.getFieldVectors().get(0).getAllocator())
+              .data(batch)
+              .storageOptions(storageOptions)
+              .execute();
+      long rows = 0;
+      for (FragmentMetadata f : fragments) {
+        rows += f.getPhysicalRows();
+      }
+      return new LanceStagedFragments(fragments, rows);
+    } catch (Exception e) {
+      throw classifyRead("writeFragments", e);
+    }
+  }
+
   @Override
   public synchronized long commitAppend(
       long readVersion, List<StagedFragments> staged, Map<String, String> properties) {
