@@ -121,6 +121,16 @@ public interface LanceTable extends AutoCloseable {
   }
 
   /**
+   * A hint that a keyed batch with {@code change} is being staged and will be committed soon:
+   * an adapter may start looking up the stored rows of its keys now, at its current version,
+   * and use the result in {@link #commitKeyed} if that commit reads the same version. The
+   * default does nothing.
+   *
+   * @since 0.1.0
+   */
+  default void prefetchKeyed(KeyedChange change) {}
+
+  /**
    * Commits one version that removes every live row of {@code readVersion} whose key is in
    * {@code change} (as deletion vectors) and adds {@code fragments}, with {@code properties} as
    * its transaction properties, all in the same atomic commit. Readers see either the old or

@@ -107,16 +107,22 @@ final class NativeKeyedWrites {
    */
   static KeyedCommit commit(Dataset latest, long readVersion, KeyedChange change,
       List<FragmentMetadata> added, Map<String, String> properties,
-      java.util.function.Function<Dataset, CommitBuilder> commits) {
+      java.util.function.Function<Dataset, CommitBuilder> commits, Prefetch ahead) {
     List<FragmentMetadata> updated = new ArrayList<>();
     List<Long> removed = new ArrayList<>();
     long removedRows = 0;
     long absentDeletes = 0;
     long start = System.nanoTime();
     long looked = start;
+    boolean usable = ahead != null && ahead.version == readVersion && ahead.change == change;
+    if (ahead != null && (!usable || change.removesNothing())) {
+      ahead.close(); // looked up at another version (e.g. an index or compaction landed since)
+    }
     if (!change.removesNothing()) {
-      try (Dataset at = latest.checkoutVersion(readVersion)) {
-        Lookup found = lookup(at, change);
+      try (Prefetch owner = usable ? ahead : null;
+          Dataset own = usable ? null : latest.checkoutVersion(readVersion)) {
+        Dataset at = usable ? ahead.at : own;
+        Lookup found = usable ? ahead.join() : lookup(at, change);
         looked = System.nanoTime();
         for (Map.Entry<Integer, List<Integer>> e : found.offsets.entrySet()) {
           FragmentMetadata after = at.getFragment(e.getKey()).deleteRows(e.getValue());
@@ -160,33 +166,35 @@ final class NativeKeyedWrites {
   }
 
   private static Lookup lookup(Dataset at, KeyedChange change) {
+    return merge(submit(at, change));
+  }
+
+  /** Starts one lookup scan per {@link #LOOKUP_CHUNK} sorted keys on the lookup threads. */
+  private static List<java.util.concurrent.Future<Lookup>> submit(Dataset at, KeyedChange change) {
     List<String> columns = change.keyColumns();
     List<List<Object>> all = new ArrayList<>(change.replacedKeys());
     all.addAll(change.deletedKeys());
     all.sort(NativeKeyedWrites::compareKeys);
-    List<List<List<Object>>> chunks = new ArrayList<>();
+    // The chunks are independent read-only scans of one snapshot: each fills its own result.
+    List<java.util.concurrent.Future<Lookup>> parts = new ArrayList<>();
     for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
-      chunks.add(all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK)));
-    }
-    Lookup found = new Lookup();
-    if (chunks.size() < 2) {
-      chunks.forEach(chunk -> scanChunk(at, columns, chunk, change, found));
-      return found;
-    }
-    // The chunks are independent read-only scans of one snapshot: run them on the lookup
-    // threads, each into its own result, and merge (see LOOKUP_THREADS).
-    List<java.util.concurrent.Future<Lookup>> parts = new ArrayList<>(chunks.size());
-    for (List<List<Object>> chunk : chunks) {
+      List<List<Object>> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
       parts.add(LOOKUPS.submit(() -> {
         Lookup part = new Lookup();
         scanChunk(at, columns, chunk, change, part);
         return part;
       }));
     }
+    return parts;
+  }
+
+  /** Waits for every part (so none still reads the snapshot) and merges them. */
+  private static Lookup merge(List<java.util.concurrent.Future<Lookup>> parts) {
+    Lookup found = new Lookup();
     RuntimeException failure = null;
     for (java.util.concurrent.Future<Lookup> f : parts) {
       try {
-        Lookup part = f.get();
+        Lookup part = getUninterruptibly(f);
         part.offsets.forEach((frag, offsets) ->
             found.offsets.computeIfAbsent(frag, k -> new ArrayList<>()).addAll(offsets));
         found.matchedDeletes.addAll(part.matchedDeletes);
@@ -195,10 +203,6 @@ final class NativeKeyedWrites {
           failure = e.getCause() instanceof RuntimeException r ? r
               : new IllegalStateException("looking up stored keys failed", e.getCause());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        parts.forEach(p -> p.cancel(true));
-        throw new IllegalStateException("interrupted while looking up stored keys", e);
       }
     }
     if (failure != null) {
@@ -206,6 +210,77 @@ final class NativeKeyedWrites {
     }
     found.offsets.values().forEach(java.util.Collections::sort);
     return found;
+  }
+
+  private static <T> T getUninterruptibly(java.util.concurrent.Future<T> f)
+      throws java.util.concurrent.ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the scan reads a snapshot we close next: let it finish first
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Lookup scans started while the batch is still being staged ({@code
+   * LanceTable.prefetchKeyed}), at one version, on a snapshot this object owns. The commit uses
+   * them only for the same version and the same change; otherwise it closes them.
+   */
+  static final class Prefetch implements AutoCloseable {
+    final long version;
+    final KeyedChange change;
+    final Dataset at;
+    private final List<java.util.concurrent.Future<Lookup>> parts;
+    private boolean closed;
+
+    private Prefetch(KeyedChange change, Dataset at) {
+      this.version = at.version();
+      this.change = change;
+      this.at = at;
+      this.parts = submit(at, change);
+    }
+
+    /** The merged result; waits for the scans still running. */
+    Lookup join() {
+      return merge(parts);
+    }
+
+    /** Waits for every scan to end (none may outlive the snapshot), then closes it. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (java.util.concurrent.Future<Lookup> f : parts) {
+        try {
+          getUninterruptibly(f);
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+          // discarded: the commit looks the keys up again
+        }
+      }
+      at.close();
+    }
+  }
+
+  /** Starts looking up {@code change}'s keys at {@code latest}'s version, on a snapshot. */
+  static Prefetch prefetch(Dataset latest, KeyedChange change) {
+    Dataset at = latest.checkoutVersion(latest.version());
+    try {
+      return new Prefetch(change, at);
+    } catch (RuntimeException e) {
+      at.close();
+      throw e;
+    }
   }
 
   /**

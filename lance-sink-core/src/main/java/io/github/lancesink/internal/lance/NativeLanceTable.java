@@ -248,18 +248,7 @@ public final class NativeLanceTable implements LanceTable {
   public StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
     ensureOpen();
     try {
-      List<FragmentMetadata> fragments =
-          Fragment.write()
-              .datasetUri(uri)
-              .allocator(batch.getFieldVectors().get(0).getAllocator())
-              .data(batch)
-              .storageOptions(storageOptions)
-              .execute();
-      long rows = 0;
-      for (FragmentMetadata f : fragments) {
-        rows += f.getPhysicalRows();
-      }
-      return new LanceStagedFragments(fragments, rows);
+      return LanceStagedFragments.write(uri, batch, storageOptions);
     } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
@@ -297,11 +286,7 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  /**
-   * Makes a data commit's result the open handle, so the next refresh finds it current and
-   * loads no manifest (the sink commits one version per batch; reloading it cost a few ms).
-   * Not on object stores: there the result was opened with {@link #commitOptions}.
-   */
+  /** Keeps a local commit's result as the handle: the next refresh then loads no manifest. */
   private void keep(Dataset committed) {
     if (commitOptions != null || dataset == null || dataset == committed
         || committed.version() < dataset.version()) {
@@ -334,10 +319,36 @@ public final class NativeLanceTable implements LanceTable {
     }
     List<FragmentMetadata> fragments = lanceFragments(staged);
     try {
+      NativeKeyedWrites.Prefetch ahead = prefetch;
+      prefetch = null;
       return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
-          this::commitBuilder);
+          this::commitBuilder, ahead);
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
+    }
+  }
+
+  /** Lookups started by {@link #prefetchKeyed}, taken by the next keyed commit. */
+  private NativeKeyedWrites.Prefetch prefetch;
+
+  @Override
+  public synchronized void prefetchKeyed(KeyedChange change) {
+    discardPrefetch();
+    Dataset ds = refreshed();
+    if (ds == null || change.removesNothing()) {
+      return;
+    }
+    try {
+      prefetch = NativeKeyedWrites.prefetch(ds, change);
+    } catch (Exception e) {
+      prefetch = null; // only a hint: the commit looks the keys up itself
+    }
+  }
+
+  private void discardPrefetch() {
+    if (prefetch != null) {
+      prefetch.close();
+      prefetch = null;
     }
   }
 
@@ -659,6 +670,7 @@ public final class NativeLanceTable implements LanceTable {
       return;
     }
     closed = true;
+    discardPrefetch();
     if (dataset != null) {
       dataset.close();
       dataset = null;
