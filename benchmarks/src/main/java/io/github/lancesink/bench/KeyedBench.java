@@ -26,7 +26,9 @@ import org.lance.WriteParams;
  * Keyed-write cost: upserting 1% of a 100k-row and of a 1M-row table (128-d), a fixed 1k-row
  * upsert on both (isolates the table-size dependence), and a 1% change-feed batch against
  * rewriting the whole 1M-row table. Medians over reps. System properties:
- * bench.keyed.sizes (default 100000,1000000), .dim (128), .reps (5), .rewriteReps (3).
+ * bench.keyed.sizes (default 100000,1000000), .dim (128), .reps (5), .rewriteReps (3),
+ * .upserts (true). Change-feed batches: 1% mixed, deletes only, updates only; on the smaller
+ * tables also the largest table's 1% batch, for the size-scaling ratio.
  */
 final class KeyedBench {
   private static final int CHUNK = 50_000;
@@ -42,6 +44,10 @@ final class KeyedBench {
     Results results = new Results("Keyed writes on real Lance (" + dim + "-d, medians of " + reps
         + " reps; rewrite: " + rewriteReps + " reps)",
         "table rows", "operation", "batch rows", "median ms", "min ms", "max ms", "ms per 1k rows");
+    java.util.TreeMap<Integer, Double> cdcMedians = new java.util.TreeMap<>();
+    int fixedKeys = java.util.Arrays.stream(sizes).mapToInt(x -> Integer.parseInt(x.trim()))
+        .max().orElseThrow() / 100;
+    boolean upserts = Boolean.parseBoolean(System.getProperty("bench.keyed.upserts", "true"));
     try (BufferAllocator alloc = new RootAllocator()) {
       for (String s : sizes) {
         int n = Integer.parseInt(s.trim());
@@ -50,33 +56,58 @@ final class KeyedBench {
         createTable(alloc, uri, n, dim);
         System.out.printf("created %d rows in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
         SplittableRandom rnd = new SplittableRandom(n);
-        try (LanceSink upsert = sink(uri, WriteMode.upsert("id"), dim)) {
-          long batchId = 0;
-          // warm-up: builds the key index (not timed)
-          time(upsert, batchId++, upsertBatch(alloc, rnd, n, 100, dim), alloc);
-          int onePercent = n / 100;
-          double[] pct = new double[reps];
-          double[] fixed = new double[reps];
-          for (int r = 0; r < reps; r++) {
-            pct[r] = time(upsert, batchId++, upsertBatch(alloc, rnd, n, onePercent, dim), alloc);
-            fixed[r] = time(upsert, batchId++, upsertBatch(alloc, rnd, n, 1_000, dim), alloc);
-            System.out.printf("%d rows rep %d: 1%% upsert %.0f ms, 1k upsert %.0f ms%n", n, r,
-                pct[r], fixed[r]);
-          }
-          row(results, n, "upsert 1%", onePercent, pct);
-          row(results, n, "upsert fixed 1k", 1_000, fixed);
-        }
-        if (n >= 1_000_000 || sizes.length == 1) {
-          double[] cdc = new double[reps];
-          try (LanceSink feed = sink(uri, WriteMode.cdc("id"), dim)) {
+        if (upserts) {
+          try (LanceSink upsert = sink(uri, WriteMode.upsert("id"), dim)) {
             long batchId = 0;
-            time(feed, batchId++, cdcBatch(alloc, rnd, n, 100, dim), alloc);
+            // warm-up: builds the key index (not timed)
+            time(upsert, batchId++, upsertBatch(alloc, rnd, n, 100, dim), alloc);
+            int onePercent = n / 100;
+            double[] pct = new double[reps];
+            double[] fixed = new double[reps];
             for (int r = 0; r < reps; r++) {
-              cdc[r] = time(feed, batchId++, cdcBatch(alloc, rnd, n, n / 100, dim), alloc);
-              System.out.printf("%d rows rep %d: 1%% cdc %.0f ms%n", n, r, cdc[r]);
+              pct[r] = time(upsert, batchId++, upsertBatch(alloc, rnd, n, onePercent, dim), alloc);
+              fixed[r] = time(upsert, batchId++, upsertBatch(alloc, rnd, n, 1_000, dim), alloc);
+              System.out.printf("%d rows rep %d: 1%% upsert %.0f ms, 1k upsert %.0f ms%n", n, r,
+                  pct[r], fixed[r]);
+            }
+            row(results, n, "upsert 1%", onePercent, pct);
+            row(results, n, "upsert fixed 1k", 1_000, fixed);
+          }
+        }
+        double[] cdc = new double[reps];
+        double[] deletesOnly = new double[reps];
+        double[] updatesOnly = new double[reps];
+        try (LanceSink feed = sink(uri, WriteMode.cdc("id"), dim)) {
+          long batchId = 0;
+          time(feed, batchId++, cdcBatch(alloc, rnd, n, 100, dim, 80, 10), alloc);
+          for (int r = 0; r < reps; r++) {
+            cdc[r] = time(feed, batchId++, cdcBatch(alloc, rnd, n, n / 100, dim, 80, 10), alloc);
+            deletesOnly[r] =
+                time(feed, batchId++, cdcBatch(alloc, rnd, n, n / 100, dim, 0, 100), alloc);
+            updatesOnly[r] =
+                time(feed, batchId++, cdcBatch(alloc, rnd, n, n / 100, dim, 100, 0), alloc);
+            System.out.printf("%d rows rep %d: 1%% cdc %.0f ms, deletes only %.0f ms, updates"
+                + " only %.0f ms%n", n, r, cdc[r], deletesOnly[r], updatesOnly[r]);
+          }
+        }
+        row(results, n, "cdc 1% (80% updates, 10% deletes, 10% inserts)", n / 100, cdc);
+        row(results, n, "cdc 1%, deletes only", n / 100, deletesOnly);
+        row(results, n, "cdc 1%, updates only (pre+post images)", n / 100, updatesOnly);
+        if (n / 100 == fixedKeys) {
+          cdcMedians.put(n, Results.median(cdc));
+        } else {
+          double[] fixed = new double[reps];
+          try (LanceSink feed = sink(uri, WriteMode.cdc("id"), dim)) {
+            long batchId = 1_000;
+            for (int r = 0; r < reps; r++) {
+              fixed[r] = time(feed, batchId++,
+                  cdcBatch(alloc, rnd, n, Math.min(fixedKeys, n / 2), dim, 80, 10), alloc);
             }
           }
-          row(results, n, "cdc 1% (80% updates, 10% deletes, 10% inserts)", n / 100, cdc);
+          row(results, n, "cdc, the largest table's 1% batch", fixedKeys, fixed);
+          cdcMedians.put(n, Results.median(fixed));
+        }
+        if (n >= 1_000_000 || sizes.length == 1) {
           double[] rewrite = new double[rewriteReps];
           for (int r = 0; r < rewriteReps; r++) {
             String other = work.resolve("rewrite" + n + ".lance").toString();
@@ -109,6 +140,13 @@ final class KeyedBench {
               Results.median(copy) / Results.median(cdc)));
         }
         AppendBench.deleteTree(Path.of(uri));
+      }
+      if (cdcMedians.size() >= 2) {
+        int small = cdcMedians.firstKey();
+        int large = cdcMedians.lastKey();
+        results.note(String.format("The same-size change batch costs %.2fx on the %dx larger"
+            + " table (%d vs %d rows; target <= 1.3x at 10x).",
+            cdcMedians.get(large) / cdcMedians.get(small), large / small, large, small));
       }
     } finally {
       AppendBench.deleteTree(work);
@@ -158,10 +196,10 @@ final class KeyedBench {
   }
 
   /** A change feed touching {@code keys} keys: pre+post images, deletes and new inserts. */
-  private static VectorSchemaRoot cdcBatch(
-      BufferAllocator alloc, SplittableRandom rnd, int n, int keys, int dim) {
-    int updates = keys * 8 / 10;
-    int deletes = keys / 10;
+  private static VectorSchemaRoot cdcBatch(BufferAllocator alloc, SplittableRandom rnd, int n,
+      int keys, int dim, int updatePercent, int deletePercent) {
+    int updates = keys * updatePercent / 100;
+    int deletes = keys * deletePercent / 100;
     int inserts = keys - updates - deletes;
     int rows = 2 * updates + deletes + inserts;
     VectorSchemaRoot base = BenchData.batch(alloc, 0, rows, dim, rnd.nextLong());

@@ -4,6 +4,7 @@ import io.github.lancesink.InvalidBatchException;
 import io.github.lancesink.LanceSinkConfig;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.spi.BatchSource;
+import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import java.io.IOException;
@@ -65,12 +66,16 @@ public final class KeyedReaderSource implements BatchSource {
       if (collapse.rows() == 0) {
         return new Staged(List.of(), 0);
       }
+      KeyedChange change = collapse.change();
+      if (!change.removesNothing()) {
+        table.prefetchKeyed(change); // the adapter may look the keys up while we stage
+      }
       BitSet keep = collapse.keep();
       List<StagedFragments> fragments =
           keep != null && keep.isEmpty()
               ? List.of()
               : List.of(write(table, spill, ChangeFeed.storedSchema(mode, batch), keep, batchId));
-      return new Staged(fragments, collapse.rows(), Optional.of(collapse.change()));
+      return new Staged(fragments, collapse.rows(), Optional.of(change));
     } catch (IOException e) {
       throw new UncheckedIOException("spilling keyed batch " + batchId + " failed", e);
     } finally {

@@ -62,9 +62,19 @@ public final class ReaderSource implements BatchSource {
       return new Staged(List.of(), 0);
     }
     ValidatingReader v = validating(batchId);
-    StagedFragments staged;
+    // The first batch (already validated) goes through Lance's single-batch path, which costs
+    // less than a C stream; any further batches follow as one stream (then 2 fragment sets).
+    List<StagedFragments> staged = new java.util.ArrayList<>(2);
     try {
-      staged = table.writeFragments(v);
+      staged.add(table.writeFragments(v.getVectorSchemaRoot()));
+      if (v.skipPending()) {
+        staged.add(table.writeFragments(v));
+      }
+    } catch (IOException e) {
+      if (v.failure() != null) {
+        throw v.failure();
+      }
+      throw new UncheckedIOException("reading the batch failed", e);
     } catch (RuntimeException e) {
       if (v.failure() != null) {
         throw v.failure();
@@ -74,6 +84,6 @@ public final class ReaderSource implements BatchSource {
     if (v.failure() != null) {
       throw v.failure();
     }
-    return new Staged(List.of(staged), v.rows());
+    return new Staged(staged, v.rows());
   }
 }

@@ -52,6 +52,20 @@ public final class ValidatingReader extends ArrowReader {
     return false;
   }
 
+  /**
+   * The pending first batch was written on its own (through {@code getVectorSchemaRoot()}):
+   * drops it and loads the next batch with rows, validated, as the new pending one. Returns
+   * false when there is none.
+   */
+  public boolean skipPending() throws IOException {
+    pending = false;
+    if (loadNextBatch()) {
+      pending = true;
+      return true;
+    }
+    return false;
+  }
+
   @Override
   public boolean loadNextBatch() throws IOException {
     if (failure != null) {

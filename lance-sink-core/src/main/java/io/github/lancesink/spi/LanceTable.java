@@ -54,6 +54,51 @@ public interface LanceTable extends AutoCloseable {
   StagedFragments writeFragments(ArrowReader data);
 
   /**
+   * Writes one record batch as new, uncommitted fragments, like {@link
+   * #writeFragments(ArrowReader)}. Lance writes a single batch handed over as a root cheaper
+   * than the same batch behind a stream, so the sink uses this for a reader's first batch. The
+   * default wraps the batch in a one-batch reader.
+   *
+   * @since 0.1.0
+   */
+  default StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
+    java.util.Objects.requireNonNull(batch, "batch");
+    org.apache.arrow.vector.FieldVector first = batch.getFieldVectors().get(0);
+    ArrowReader one = new ArrowReader(first.getAllocator()) {
+      private boolean done;
+
+      @Override
+      public org.apache.arrow.vector.VectorSchemaRoot getVectorSchemaRoot() {
+        return batch;
+      }
+
+      @Override
+      public boolean loadNextBatch() {
+        boolean next = !done;
+        done = true;
+        return next;
+      }
+
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
+
+      @Override
+      protected void closeReadSource() {}
+
+      @Override
+      protected Schema readSchema() {
+        return batch.getSchema();
+      }
+
+      @Override
+      public void close() {} // the caller owns the batch
+    };
+    return writeFragments(one);
+  }
+
+  /**
    * Commits {@code fragments} as one Append version whose transaction properties are {@code
    * properties}, in the same atomic commit.
    *
@@ -74,6 +119,16 @@ public interface LanceTable extends AutoCloseable {
     throw new UnsupportedOperationException(
         getClass().getName() + " does not support keyed writes; use WriteMode.append()");
   }
+
+  /**
+   * A hint that a keyed batch with {@code change} is being staged and will be committed soon:
+   * an adapter may start looking up the stored rows of its keys now, at its current version,
+   * and use the result in {@link #commitKeyed} if that commit reads the same version. The
+   * default does nothing.
+   *
+   * @since 0.1.0
+   */
+  default void prefetchKeyed(KeyedChange change) {}
 
   /**
    * Commits one version that removes every live row of {@code readVersion} whose key is in

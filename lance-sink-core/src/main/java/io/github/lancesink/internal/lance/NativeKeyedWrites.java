@@ -129,16 +129,22 @@ final class NativeKeyedWrites {
    */
   static KeyedCommit commit(Dataset latest, long readVersion, KeyedChange change,
       List<FragmentMetadata> added, Map<String, String> properties,
-      java.util.function.Function<Dataset, CommitBuilder> commits) {
+      java.util.function.Function<Dataset, CommitBuilder> commits, Prefetch ahead) {
     List<FragmentMetadata> updated = new ArrayList<>();
     List<Long> removed = new ArrayList<>();
     long removedRows = 0;
     long absentDeletes = 0;
     long start = System.nanoTime();
     long looked = start;
+    boolean usable = ahead != null && ahead.version == readVersion && ahead.change == change;
+    if (ahead != null && (!usable || change.removesNothing())) {
+      ahead.close(); // looked up at another version (e.g. an index or compaction landed since)
+    }
     if (!change.removesNothing()) {
-      try (Dataset at = latest.checkoutVersion(readVersion)) {
-        Lookup found = lookup(at, change);
+      try (Prefetch owner = usable ? ahead : null;
+          Dataset own = usable ? null : latest.checkoutVersion(readVersion)) {
+        Dataset at = usable ? ahead.at : own;
+        Lookup found = usable ? ahead.join() : lookup(at, change);
         looked = System.nanoTime();
         for (Map.Entry<Integer, List<Integer>> e : found.offsets.entrySet()) {
           FragmentMetadata after = at.getFragment(e.getKey()).deleteRows(e.getValue());
@@ -182,32 +188,158 @@ final class NativeKeyedWrites {
   }
 
   private static Lookup lookup(Dataset at, KeyedChange change) {
-    Lookup found = new Lookup();
+    return merge(submit(at, change));
+  }
+
+  /** Starts one lookup scan per {@link #LOOKUP_CHUNK} sorted keys on the lookup threads. */
+  private static List<java.util.concurrent.Future<Lookup>> submit(Dataset at, KeyedChange change) {
     List<String> columns = change.keyColumns();
     List<List<Object>> all = new ArrayList<>(change.replacedKeys());
     all.addAll(change.deletedKeys());
     all.sort(NativeKeyedWrites::compareKeys);
+    // The chunks are independent read-only scans of one snapshot: each fills its own result.
+    List<java.util.concurrent.Future<Lookup>> parts = new ArrayList<>();
     for (int from = 0; from < all.size(); from += LOOKUP_CHUNK) {
       List<List<Object>> chunk = all.subList(from, Math.min(all.size(), from + LOOKUP_CHUNK));
-      ScanOptions options = new ScanOptions.Builder()
-          .columns(columns)
-          .filter(filter(columns, chunk))
-          .withRowAddress(true)
-          .build();
-      try (LanceScanner scanner = at.newScan(options);
-          ArrowReader rows = scanner.scanBatches()) {
-        while (rows.loadNextBatch()) {
-          collect(rows.getVectorSchemaRoot(), change, found);
+      parts.add(LOOKUPS.submit(() -> {
+        Lookup part = new Lookup();
+        scanChunk(at, columns, chunk, change, part);
+        return part;
+      }));
+    }
+    return parts;
+  }
+
+  /** Waits for every part (so none still reads the snapshot) and merges them. */
+  private static Lookup merge(List<java.util.concurrent.Future<Lookup>> parts) {
+    Lookup found = new Lookup();
+    RuntimeException failure = null;
+    for (java.util.concurrent.Future<Lookup> f : parts) {
+      try {
+        Lookup part = getUninterruptibly(f);
+        part.offsets.forEach((frag, offsets) ->
+            found.offsets.computeIfAbsent(frag, k -> new ArrayList<>()).addAll(offsets));
+        found.matchedDeletes.addAll(part.matchedDeletes);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException r ? r
+              : new IllegalStateException("looking up stored keys failed", e.getCause());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("looking up stored keys failed", e);
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException("closing the key lookup scan failed", e);
       }
     }
+    if (failure != null) {
+      throw failure;
+    }
+    found.offsets.values().forEach(java.util.Collections::sort);
     return found;
+  }
+
+  private static <T> T getUninterruptibly(java.util.concurrent.Future<T> f)
+      throws java.util.concurrent.ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the scan reads a snapshot we close next: let it finish first
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Lookup scans started while the batch is still being staged ({@code
+   * LanceTable.prefetchKeyed}), at one version, on a snapshot this object owns. The commit uses
+   * them only for the same version and the same change; otherwise it closes them.
+   */
+  static final class Prefetch implements AutoCloseable {
+    final long version;
+    final KeyedChange change;
+    final Dataset at;
+    private final List<java.util.concurrent.Future<Lookup>> parts;
+    private boolean closed;
+
+    private Prefetch(KeyedChange change, Dataset at) {
+      this.version = at.version();
+      this.change = change;
+      this.at = at;
+      this.parts = submit(at, change);
+    }
+
+    /** The merged result; waits for the scans still running. */
+    Lookup join() {
+      return merge(parts);
+    }
+
+    /** Waits for every scan to end (none may outlive the snapshot), then closes it. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (java.util.concurrent.Future<Lookup> f : parts) {
+        try {
+          getUninterruptibly(f);
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+          // discarded: the commit looks the keys up again
+        }
+      }
+      at.close();
+    }
+  }
+
+  /** Starts looking up {@code change}'s keys at {@code latest}'s version, on a snapshot. */
+  static Prefetch prefetch(Dataset latest, KeyedChange change) {
+    Dataset at = latest.checkoutVersion(latest.version());
+    try {
+      return new Prefetch(change, at);
+    } catch (RuntimeException e) {
+      at.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Threads for the lookup scans of one batch. Measured on 1M and 10M rows, 9,000 sorted keys
+   * (2 cores, shared machine): one scan of all keys took 6-9 s (the indexed IN list costs more
+   * than linearly in its length), 1,024 per scan 0.5-6 s, 256 per scan 0.7-2.6 s in sequence
+   * and 0.26-0.9 s on two threads. Daemon threads, so they never keep a JVM alive.
+   */
+  static final int LOOKUP_THREADS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  private static final java.util.concurrent.ExecutorService LOOKUPS =
+      java.util.concurrent.Executors.newFixedThreadPool(LOOKUP_THREADS, r -> {
+        Thread t = new Thread(r, "lance-sink-key-lookup");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private static void scanChunk(Dataset at, List<String> columns, List<List<Object>> chunk,
+      KeyedChange change, Lookup found) {
+    ScanOptions options = new ScanOptions.Builder()
+        .columns(columns)
+        .filter(filter(columns, chunk))
+        .withRowAddress(true)
+        .build();
+    try (LanceScanner scanner = at.newScan(options);
+        ArrowReader rows = scanner.scanBatches()) {
+      while (rows.loadNextBatch()) {
+        collect(rows.getVectorSchemaRoot(), change, found);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("looking up stored keys failed", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the key lookup scan failed", e);
+    }
   }
 
   private static void collect(VectorSchemaRoot root, KeyedChange change, Lookup found) {

@@ -111,7 +111,11 @@ public final class NativeLanceTable implements LanceTable {
       dataset = tryOpen();
     } else {
       try {
-        dataset.checkoutLatest();
+        // Listing the versions is a cheap storage round trip; loading a manifest is not, so the
+        // handle is only moved when another commit landed (our own commits keep it current).
+        if (dataset.latestVersion() != dataset.version()) {
+          dataset.checkoutLatest();
+        }
       } catch (Exception e) {
         throw classifyRead("refresh", e);
       }
@@ -251,6 +255,17 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
+  /** One batch through Lance's single-batch path (no C stream: cheaper, see the notes). */
+  @Override
+  public StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
+    ensureOpen();
+    try {
+      return LanceStagedFragments.write(uri, batch, storageOptions);
+    } catch (Exception e) {
+      throw classifyRead("writeFragments", e);
+    }
+  }
+
   @Override
   public synchronized long commitAppend(
       long readVersion, List<StagedFragments> staged, Map<String, String> properties) {
@@ -269,11 +284,22 @@ public final class NativeLanceTable implements LanceTable {
             .build()) {
       Dataset committed = commitBuilder(ds).execute(txn);
       long version = committed.version();
-      committed.close();
+      keep(committed);
       return version;
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
     }
+  }
+
+  /** Keeps a local commit's result as the handle: the next refresh then loads no manifest. */
+  private void keep(Dataset committed) {
+    if (commitOptions != null || dataset == null || dataset == committed
+        || committed.version() < dataset.version()) {
+      committed.close();
+      return;
+    }
+    dataset.close();
+    dataset = committed;
   }
 
   @Override
@@ -306,10 +332,36 @@ public final class NativeLanceTable implements LanceTable {
     }
     List<FragmentMetadata> fragments = lanceFragments(staged);
     try {
+      NativeKeyedWrites.Prefetch ahead = prefetch;
+      prefetch = null;
       return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
-          this::commitBuilder);
+          this::commitBuilder, ahead);
     } catch (Exception e) {
       throw classifyCommit(readVersion, e);
+    }
+  }
+
+  /** Lookups started by {@link #prefetchKeyed}, taken by the next keyed commit. */
+  private NativeKeyedWrites.Prefetch prefetch;
+
+  @Override
+  public synchronized void prefetchKeyed(KeyedChange change) {
+    discardPrefetch();
+    Dataset ds = refreshed();
+    if (ds == null || change.removesNothing()) {
+      return;
+    }
+    try {
+      prefetch = NativeKeyedWrites.prefetch(ds, change);
+    } catch (Exception e) {
+      prefetch = null; // only a hint: the commit looks the keys up itself
+    }
+  }
+
+  private void discardPrefetch() {
+    if (prefetch != null) {
+      prefetch.close();
+      prefetch = null;
     }
   }
 
@@ -603,6 +655,7 @@ public final class NativeLanceTable implements LanceTable {
       return;
     }
     closed = true;
+    discardPrefetch();
     if (dataset != null) {
       dataset.close();
       dataset = null;
