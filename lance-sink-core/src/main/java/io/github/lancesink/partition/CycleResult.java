@@ -17,7 +17,9 @@ import java.util.Optional;
  * @param reprocessed partitions written again under {@link LateDataPolicy.Kind#REPROCESS}
  * @param failed partitions that could not be read
  * @param malformed paths that do not match the layout
- * @param waiting listed partitions after the watermark not yet complete
+ * @param waiting listed partitions after the watermark not written: under catch-up, from the
+ *     first incomplete one on (complete ones held behind it included); after a skip, those
+ *     after the partition jumped to
  * @since 0.1.0
  */
 public record CycleResult(

@@ -3,9 +3,16 @@ package io.github.lancesink.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.LanceSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The micro-batch driver example from the README (Testkit section), so the docs cannot rot. */
+/**
+ * The micro-batch driver example of docs/testkit.md, run, so the docs cannot rot. Every Java
+ * snippet of the README and docs/ is also compiled by lance-sink-spark's {@code
+ * DocsSnippetsCompileTest}.
+ */
 class DocsExampleTest {
 
   @Test
@@ -30,5 +37,24 @@ class DocsExampleTest {
         .containsExactlyRowsOf(TestBatch.sequential(0, 20, 8))
         .hasNoDuplicateKeys("id")
         .hasCommittedBatches("items-sync", 0, 1);
+  }
+
+  /**
+   * Purpose: the example in docs/testkit.md is this class's test, word for word (whitespace
+   * aside), so the page shows code that runs. Pass: the page's block is in this source.
+   */
+  @Test
+  void theDocsPageShowsThisTestsCode() throws IOException {
+    String page = Files.readString(Path.of("..", "docs", "testkit.md"));
+    int at = page.indexOf("void crashAfterCommitIsReplayedWithoutDuplicates()");
+    assertThat(at).as("the example in docs/testkit.md").isPositive();
+    String block = page.substring(page.lastIndexOf("```java", at) + 7, page.indexOf("```", at));
+    String self = Files.readString(
+        Path.of("src/test/java/io/github/lancesink/testkit/DocsExampleTest.java"));
+    assertThat(squash(self)).contains(squash(block));
+  }
+
+  private static String squash(String s) {
+    return s.replaceAll("\\s+", " ").strip();
   }
 }

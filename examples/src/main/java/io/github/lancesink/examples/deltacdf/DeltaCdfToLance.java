@@ -113,7 +113,7 @@ public final class DeltaCdfToLance {
         .writerId(WRITER_ID)
         .writeMode(WRITE_MODE)
         .vectorColumn(VECTOR_COLUMN, DIMENSION)
-        // CHANGE: tune both per trigger interval (see the README's policy section). The
+        // CHANGE: tune both per trigger interval (see docs/optimize.md). The
         // defaults retry transient failures and keep the dataset compacted and indexed; the
         // demo plans maintenance every 2 commits (default 10) so that you see it run.
         .retryPolicy(RetryPolicy.defaults())
