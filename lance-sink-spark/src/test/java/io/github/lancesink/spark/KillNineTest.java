@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Test 3. A real {@code kill -9} of a child JVM running the stream, at six points, restarting
  * from the same checkpoint each time.
  */
+@Timeout(value = 30, unit = java.util.concurrent.TimeUnit.MINUTES)
 class KillNineTest {
   static final int BATCHES = 6;
   static final int ROWS = 200;
