@@ -60,7 +60,7 @@ class KillNineTest {
       Process p = ChildJvm.start(dir, "child-" + i, delta.toString(), lance, ckpt.toString(),
           marker.toString(), points.get(i));
       long filesBefore = dataFiles(lance);
-      ChildJvm.awaitMarker(p, marker, Duration.ofMinutes(3), dir.resolve("child-" + i + ".log"));
+      ChildJvm.awaitMarker(p, marker, Duration.ofMinutes(10), dir.resolve("child-" + i + ".log"));
       if (points.get(i).startsWith("mid")) {
         // the batch's other task writes its fragment while this one is frozen: wait for it
         awaitDataFiles(p, lance, filesBefore + 1, dir.resolve("child-" + i + ".log"));
@@ -123,7 +123,7 @@ class KillNineTest {
       Path marker = dir.resolve("cdc-marker-" + i);
       Process p = ChildJvm.start(dir, "cdc-" + i, delta.toString(), lance, ckpt.toString(),
           marker.toString(), points.get(i), "cdc");
-      ChildJvm.awaitMarker(p, marker, Duration.ofMinutes(3), dir.resolve("cdc-" + i + ".log"));
+      ChildJvm.awaitMarker(p, marker, Duration.ofMinutes(10), dir.resolve("cdc-" + i + ".log"));
       ChildJvm.kill9(p);
     }
     for (int i = 0; i < 3; i++) {
@@ -133,7 +133,7 @@ class KillNineTest {
       Process p = ChildJvm.start(dir, "cdc-random-" + i, delta.toString(), lance,
           ckpt.toString(), marker.toString(), "none", "cdc");
       Path started = Path.of(marker + ".batch-" + target);
-      ChildJvm.awaitMarker(p, started, Duration.ofMinutes(3),
+      ChildJvm.awaitMarker(p, started, Duration.ofMinutes(10),
           dir.resolve("cdc-random-" + i + ".log"));
       p.waitFor(random.nextInt(1500), TimeUnit.MILLISECONDS); // the random moment in the batch
       ChildJvm.kill9(p);
