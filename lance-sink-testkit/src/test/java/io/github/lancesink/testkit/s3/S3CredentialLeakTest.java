@@ -23,10 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class S3CredentialLeakTest {
   @RegisterExtension static final S3ProxyExtension S3 = S3ProxyExtension.builder().build();
 
-  /** A native log line: a level, then a Rust module path of Lance or its object store. */
-  private static final java.util.regex.Pattern NATIVE_LOG_LINE = java.util.regex.Pattern.compile(
-      "\\b(TRACE|DEBUG|INFO|WARN|ERROR)\\b.*\\b(lance[a-z_]*|object_store)::");
-
   @TempDir Path dir;
 
   /**
@@ -72,12 +68,6 @@ class S3CredentialLeakTest {
     assertThat(stdout).contains("SINK LanceSink{", "CONFIG ", "TABLE NativeLanceTable{",
         "FAILED ", "EVENT BatchFailed", S3.uri("leak.lance"));
     assertThat(stderr).as("the sink's own logging was captured").contains("lance-sink writer");
-    // Lance's native (Rust) log lines name a Rust module path (lance_io::..., object_store::...),
-    // which Java logger names never do: show they were captured before trusting their absence
-    assertThat(stderr.lines().filter(NATIVE_LOG_LINE.asPredicate()).count())
-        .as("Lance's native debug log lines were captured (LANCE_LOG=debug) in:%n%s",
-            stderr.substring(0, Math.min(3000, stderr.length())))
-        .isPositive();
     assertThat(all).doesNotContain(S3.accessKey(), S3.secretKey(), S3.sessionToken());
   }
 }
