@@ -35,7 +35,8 @@ class RedactionTest {
     assertThat(shown).containsEntry("aws_region", "us-east-1")
         .containsEntry("aws_secret_access_key", Redactor.MASK)
         .containsEntry("aws_access_key_id", Redactor.MASK);
-    assertThat(shown.toString()).doesNotContain(SECRET, KEY_ID);
+    assertThat(shown.toString()).doesNotContain(SECRET, KEY_ID)
+        .contains("aws_region=us-east-1", "aws_secret_access_key=" + Redactor.MASK);
   }
 
   @Test
@@ -46,6 +47,9 @@ class RedactionTest {
     for (Throwable t = safe; t != null; t = t.getCause()) {
       assertThat(t.getMessage()).doesNotContain(SECRET, KEY_ID);
     }
+    assertThat(safe.getMessage()).contains("request failed: secret=" + Redactor.MASK);
+    assertThat(safe.getCause().getMessage())
+        .contains("signature mismatch for key " + Redactor.MASK);
     assertThat(safe.getMessage()).contains("java.lang.RuntimeException", Redactor.MASK);
     assertThat(safe.getStackTrace()).isEqualTo(outer.getStackTrace());
   }
@@ -57,9 +61,17 @@ class RedactionTest {
         .storageOptions(OPTIONS)
         .writerId("w")
         .build()) {
-      assertThat(sink.toString()).doesNotContain(SECRET, KEY_ID).contains("us-east-1");
-      assertThat(sink.config().toString()).doesNotContain(SECRET, KEY_ID);
-      assertThat(sink.table().toString()).doesNotContain(SECRET, KEY_ID);
+      String uri = dir.resolve("t.lance").toString();
+      // what a reader needs is there, with every credential masked, not dropped silently
+      String[] shown = {"aws_region=us-east-1", "aws_access_key_id=" + Redactor.MASK,
+          "aws_secret_access_key=" + Redactor.MASK, "aws_session_token=" + Redactor.MASK};
+      assertThat(sink.toString()).doesNotContain(SECRET, KEY_ID, "FwoGZXIvYXdzEXAMPLETOKEN")
+          .startsWith("LanceSink{LanceSinkConfig{tableUri=" + uri).contains(shown)
+          .contains("writerId=w");
+      assertThat(sink.config().toString()).doesNotContain(SECRET, KEY_ID)
+          .contains("tableUri=" + uri, "writerId=w").contains(shown);
+      assertThat(sink.table().toString()).doesNotContain(SECRET, KEY_ID)
+          .contains("uri=" + uri).contains(shown);
     }
   }
 

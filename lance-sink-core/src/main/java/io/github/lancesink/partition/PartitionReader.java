@@ -6,8 +6,14 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Reads one partition's data files as Arrow, for the plain Java {@link PartitionRunner}. The
- * runner closes the reader after the batch. A file that cannot be read should fail with an
- * exception naming it; the runner reports it as a {@link PartitionSourceException}.
+ * runner closes the reader after the batch.
+ *
+ * <p>A reader need not name the file it fails on. When reading a partition fails (at {@code
+ * open}, or later while its batches are loaded), the runner opens this reader again on each of
+ * the partition's files alone (a snapshot whose {@link PartitionSnapshot#dataFiles()} holds one
+ * file) and reads it to the end; the first file that fails alone is named in the {@link
+ * PartitionSourceException} and the {@link PartitionEvent.PartitionFailed} event. So {@code open}
+ * must accept a snapshot with any one of the partition's files.
  *
  * @since 0.1.0
  */

@@ -1,27 +1,20 @@
 package io.github.lancesink.partition;
 
-import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkBuilder;
-import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.Sleeper;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.partition.LoopSettings;
 import io.github.lancesink.internal.partition.PartitionLoop;
-import io.github.lancesink.internal.partition.Sources;
-import io.github.lancesink.internal.partition.TaggedSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.github.lancesink.internal.partition.ReaderWrite;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * The partition runner without Spark: a plain Java loop that lists a partitioned directory,
@@ -50,25 +43,10 @@ public final class PartitionRunner implements AutoCloseable {
   private PartitionRunner(Builder b, LanceSink sink) {
     this.sink = sink;
     this.allocator = new RootAllocator();
-    PartitionReader reader = b.reader;
     this.loop = new PartitionLoop(new LoopSettings(b.lister.toString(), b.lister, b.layout,
         b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.config().clock(), b.sleeper),
-        sink, (s, id, p, tags) -> write(reader, s, id, p, tags));
+        sink, new ReaderWrite(b.reader, allocator));
     b.listeners.forEach(loop::onEvent);
-  }
-
-  private BatchResult write(PartitionReader reader, LanceSink s, long id, PartitionSnapshot p,
-      Map<String, String> tags) {
-    try (ArrowReader r = reader.open(p, allocator)) {
-      return s.write(id, s.config().sourceLineage(),
-          new TaggedSource(Sources.of(r, s.config()), tags));
-    } catch (LanceSinkException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new PartitionSourceException(p.path(), "Cannot read partition " + p.path() + " ("
-          + p.fileCount() + " files): " + e.getMessage() + ". Nothing of this partition was"
-          + " committed.", e);
-    }
   }
 
   /** A builder; {@code lister}, {@code reader} and {@code sink} are required. */

@@ -97,7 +97,7 @@ final class TextPartitions implements PartitionReader {
     return io.github.lancesink.TestRows.batches(allocator, schema(), batches);
   }
 
-  private static void fill(VectorSchemaRoot root, long from, int n, String grp) {
+  static void fill(VectorSchemaRoot root, long from, int n, String grp) {
     root.allocateNew();
     BigIntVector id = (BigIntVector) root.getVector("id");
     VarCharVector g = (VarCharVector) root.getVector("grp");

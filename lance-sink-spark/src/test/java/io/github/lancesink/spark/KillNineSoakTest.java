@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn -B -pl lance-sink-spark -am test -Psoak -Dtest=KillNineSoakTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.seed=42 -Dsoak.kills=12}.
  */
+@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.HOURS)
 @Tag("soak")
 class KillNineSoakTest {
   @TempDir Path dir;

@@ -1,5 +1,6 @@
 package io.github.lancesink.spark;
 
+import io.github.lancesink.WriteMode;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +29,10 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>{@code none} runs to the end.
  * </ul>
  *
- * Args: deltaPath lanceUri checkpointPath markerFile point.
+ * Args: deltaPath lanceUri checkpointPath markerFile point [cdc]. With {@code cdc} the child
+ * streams Delta's change feed (one Delta file per batch) in {@code WriteMode.cdc("id")}.
+ * Whatever the point, the child writes {@code markerFile + ".batch-N"} when foreachBatch of
+ * batch N starts, so a parent can kill it at a moment of its choosing.
  */
 public final class StreamChild {
   private StreamChild() {}
@@ -41,14 +45,16 @@ public final class StreamChild {
     String[] point = args[4].split(":");
     String phase = point[0];
     long at = point.length > 1 ? Long.parseLong(point[1]) : -1;
+    boolean cdc = args.length > 5 && args[5].equals("cdc");
 
     // one partition per Delta file, so a batch of two files runs as two concurrent tasks and a
     // task frozen mid-write leaves its sibling's fragment written but uncommitted
     SparkSession spark = TestSpark.builder()
         .config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20))
         .getOrCreate();
-    LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(lance).writerId("crash-sync")
-        .vectorColumn("vector", 8).rowIdentity("id").optimizePolicy(OptimizePolicy.never())
+    LanceForeachBatch.Builder b = LanceForeachBatch.builder().tableUri(lance)
+        .writerId("crash-sync").vectorColumn("vector", 8).optimizePolicy(OptimizePolicy.never());
+    LanceForeachBatch fn = (cdc ? b.writeMode(WriteMode.cdc("id")) : b.rowIdentity("id"))
         .build();
     UserDefinedFunction freezeOnce = functions.udf((UDF1<Long, Boolean>) id -> {
       Path m = Path.of(marker);
@@ -58,11 +64,14 @@ public final class StreamChild {
       return true;
     }, DataTypes.BooleanType).asNondeterministic();
 
-    Dataset<Row> stream = spark.readStream().format("delta").option("maxFilesPerTrigger", "2")
-        .load(delta);
+    Dataset<Row> stream = cdc
+        ? spark.readStream().format("delta").option("readChangeFeed", "true")
+            .option("startingVersion", "0").option("maxFilesPerTrigger", "1").load(delta)
+        : spark.readStream().format("delta").option("maxFilesPerTrigger", "2").load(delta);
     spark.conf().set("spark.sql.streaming.forceDeleteTempCheckpointLocation", "true");
     stream.writeStream().option("checkpointLocation", ckpt).trigger(Trigger.AvailableNow())
         .foreachBatch((Dataset<Row> df, Long id) -> {
+          Files.writeString(Path.of(marker + ".batch-" + id), "started");
           if (id == at && phase.equals("before")) {
             freeze(Path.of(marker));
           }

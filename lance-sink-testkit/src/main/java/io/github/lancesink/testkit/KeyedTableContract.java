@@ -194,8 +194,8 @@ public abstract class KeyedTableContract {
 
   /**
    * Purpose: exactly-once effect of every keyed mode under faults. Steps: a random scenario
-   * (upsert, sequenced upsert or change feed over 12 keys, 8 batches); per batch maybe replay an
-   * older batch, maybe inject a fault (transient failure, conflict, ambiguous commit that did or
+   * (upsert, sequenced upsert or change feed over 12 keys, or replaceGroups over 4 groups; 8
+   * batches); per batch maybe replay an older batch, maybe inject a fault (transient failure, conflict, ambiguous commit that did or
    * did not land, crash before write, after staging or after the commit, each followed by a
    * restart with a cold ledger and a replay). Pass: replays are skipped, and after every batch
    * the table equals the in-memory model map.

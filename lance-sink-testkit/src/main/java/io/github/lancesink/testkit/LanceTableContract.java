@@ -24,12 +24,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The reusable contract suite for a {@link LanceTable} implementation: the port behaviour
  * ({@link LanceTablePortContract}) plus the sink's guarantees when {@link LanceSink} runs on the
- * port. Extend it, implement {@link #openTable()}, and override the capability hooks:
+ * port. Extend it, implement {@link #openTable()}, and answer every capability hook (they
+ * have no default, so a missing answer is a compile error, not silently skipped tests):
  *
  * <pre>{@code
  * class MyTableContractTest extends LanceTableContract {
  *   @Override protected LanceTable openTable() { return new MyTable(uri); }
  *   @Override protected boolean supportsConcurrentWriters() { return true; }
+ *   @Override protected boolean supportsCompaction() { return false; }
+ *   @Override protected boolean supportsCleanup() { return false; }
  * }
  * }</pre>
  *

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Hooks and helpers shared by {@link LanceTablePortContract} and {@link LanceTableContract}.
- * Subclasses implement {@link #openTable()} and override the capability hooks their port
- * supports; tests needing a capability are skipped (JUnit assumptions) otherwise.
+ * Subclasses implement {@link #openTable()} and answer every capability hook ({@link
+ * #supportsConcurrentWriters()}, {@link #supportsCompaction()}, {@link #supportsCleanup()});
+ * the hooks have no default, so no test is skipped unless the adapter said so. Tests needing a
+ * capability the port lacks are skipped (JUnit assumptions).
  *
  * @since 0.1.0
  */
@@ -42,25 +44,29 @@ public abstract class LanceTableContractSupport {
    */
   protected abstract LanceTable openTable();
 
-  /** Whether two handles may write concurrently (threads racing commits). Default false. */
-  protected boolean supportsConcurrentWriters() {
-    return false;
-  }
+  /**
+   * Whether two handles may write concurrently (threads racing commits). Abstract on purpose:
+   * every adapter says yes or no, so the race tests are never skipped by an oversight. When
+   * false they are skipped (reported as such by JUnit).
+   */
+  protected abstract boolean supportsConcurrentWriters();
 
-  /** Whether {@link #compact(LanceTable)} is implemented. Default false. */
-  protected boolean supportsCompaction() {
-    return false;
-  }
+  /**
+   * Whether {@link #compact(LanceTable)} is implemented. Abstract on purpose (see {@link
+   * #supportsConcurrentWriters()}): return true and override {@code compact}, or say no.
+   */
+  protected abstract boolean supportsCompaction();
 
   /** Compacts the table's fragments the way the real store does (adding non-marker versions). */
   protected void compact(LanceTable table) {
     throw new UnsupportedOperationException("override compact() and supportsCompaction()");
   }
 
-  /** Whether {@link #cleanup(LanceTable, int)} is implemented. Default false. */
-  protected boolean supportsCleanup() {
-    return false;
-  }
+  /**
+   * Whether {@link #cleanup(LanceTable, int)} is implemented. Abstract on purpose (see {@link
+   * #supportsConcurrentWriters()}): return true and override {@code cleanup}, or say no.
+   */
+  protected abstract boolean supportsCleanup();
 
   /** Removes every version but the newest {@code keepLast}. */
   protected void cleanup(LanceTable table, int keepLast) {

@@ -2,10 +2,12 @@ package io.github.lancesink.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,9 +31,16 @@ class DocsExampleTest {
       driver.submit(TestBatch.sequential(0, 10, 8));
       driver.submit(TestBatch.sequential(10, 10, 8));
       driver.crashOnNextBatch(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
-      driver.runToCompletion();   // crash, restart, replay batch 0 (skipped), run batch 1
+      List<StepResult> steps = driver.runToCompletion();   // crash, restart, replay, batch 1
 
       assertThat(driver.restarts()).isEqualTo(1);
+      assertThat(steps).extracting(StepResult::batchId).containsExactly(0L, 0L, 1L);
+      assertThat(steps.get(0).kind()).isEqualTo(StepResult.Kind.CRASHED);
+      assertThat(steps.get(1).replay()).isTrue();               // batch 0 again, same id
+      assertThat(steps.get(1).result().orElseThrow().outcome())
+          .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);    // ...and skipped
+      assertThat(steps.get(2).result().orElseThrow().outcome())
+          .isEqualTo(BatchResult.Outcome.COMMITTED);
     }
     LanceAssertions.assertThat(table)
         .containsExactlyRowsOf(TestBatch.sequential(0, 20, 8))

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * maxVersionsPerCommit versions below the latest; cleanup ran; no row lost or duplicated.
  * Run with {@code -DexcludedGroups= -Dgroups=soak} (a few minutes).
  */
+@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.HOURS)
 @Tag("soak")
 class DayOfMaintenanceSoakTest {
   @TempDir Path dir;

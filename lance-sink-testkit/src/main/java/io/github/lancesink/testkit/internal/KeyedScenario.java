@@ -15,6 +15,11 @@ import java.util.Random;
  */
 public final class KeyedScenario {
   public static final int KEYS = 12;
+  /** replaceGroups: groups r0..r3; group g holds ids g*100 .. g*100+5. */
+  public static final int GROUPS = 4;
+
+  /** The write mode a scenario exercises. */
+  public enum Kind { UPSERT, SEQUENCED_UPSERT, CDC, REPLACE_GROUPS }
 
   /** One batch and the model state after applying it. */
   public record Step(KeyedRows batch, Map<Long, Long> after) {}
@@ -22,22 +27,29 @@ public final class KeyedScenario {
   public final WriteMode mode;
   public final List<Step> steps = new ArrayList<>();
 
+  /** A scenario of a kind drawn from the seed (each of the four kinds). */
   public KeyedScenario(long seed, int batches) {
     this(seed, batches, -1);
   }
 
   /** A change-feed scenario whatever the seed (for the Spark adapter's collapse). */
   public static KeyedScenario cdc(long seed, int batches) {
-    return new KeyedScenario(seed, batches, 2);
+    return of(Kind.CDC, seed, batches);
+  }
+
+  /** A scenario of the given kind whatever the seed. */
+  public static KeyedScenario of(Kind kind, long seed, int batches) {
+    return new KeyedScenario(seed, batches, kind.ordinal());
   }
 
   private KeyedScenario(long seed, int batches, int forcedKind) {
     Random rnd = new Random(seed);
-    int drawn = rnd.nextInt(3);
+    int drawn = rnd.nextInt(Kind.values().length);
     int kind = forcedKind >= 0 ? forcedKind : drawn;
     this.mode = switch (kind) {
       case 0 -> WriteMode.upsert("id");
       case 1 -> WriteMode.upsert("id").withSequenceColumn("seq");
+      case 3 -> WriteMode.replaceGroups("grp");
       default -> WriteMode.cdc("id");
     };
     Map<Long, Long> model = new HashMap<>();
@@ -76,6 +88,9 @@ public final class KeyedScenario {
           val++;
         }
         best.forEach((id, sv) -> model.put(id, sv[1]));
+      } else if (kind == 3) {
+        batch = replaceGroups(rnd, model, val);
+        val += batch.rows().size();
       } else {
         batch = KeyedRows.cdc();
         List<Row> rows = new ArrayList<>();
@@ -110,5 +125,37 @@ public final class KeyedScenario {
       }
       steps.add(new Step(batch, Map.copyOf(model)));
     }
+  }
+
+  /**
+   * One to two whole groups, each replaced by one to four rows of ids from its own range (so an
+   * id never moves between groups, and ids come back in later generations).
+   */
+  private static KeyedRows replaceGroups(Random rnd, Map<Long, Long> model, long firstVal) {
+    KeyedRows batch = KeyedRows.upsert();
+    List<Integer> groups = new ArrayList<>();
+    for (int g = 0; g < GROUPS; g++) {
+      groups.add(g);
+    }
+    Collections.shuffle(groups, rnd);
+    List<Row> rows = new ArrayList<>();
+    long val = firstVal;
+    for (int g : groups.subList(0, 1 + rnd.nextInt(2))) {
+      model.keySet().removeIf(id -> id / 100 == g);
+      List<Long> ids = new ArrayList<>();
+      for (long k = 0; k < 6; k++) {
+        ids.add(g * 100L + k);
+      }
+      Collections.shuffle(ids, rnd);
+      for (long id : ids.subList(0, 1 + rnd.nextInt(4))) {
+        rows.add(Row.grouped(id, "r" + g, val));
+        model.put(id, val++);
+      }
+    }
+    Collections.shuffle(rows, rnd);
+    if (rnd.nextBoolean()) {
+      batch.chunked(1 + rnd.nextInt(3));
+    }
+    return batch.add(rows);
   }
 }
