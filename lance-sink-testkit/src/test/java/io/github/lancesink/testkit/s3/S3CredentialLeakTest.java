@@ -31,8 +31,9 @@ class S3CredentialLeakTest {
    * batch 0 is committed; then a child JVM (so fd 2 is captured too, with Lance's log at debug
    * and SLF4J at debug) fails batches 1-2 on a manifest outage, then fails batches 3-4 on a
    * wrong secret key; its stdout and stderr go to files.
-   * Pass: the output shows the failures (so it is not vacuous) and contains none of the three
-   * secret values, not even the wrong secret.
+   * Pass: the output shows the failures and holds Lance's native log lines, object-store
+   * requests among them (so it is not vacuous), and contains none of the three secret values,
+   * not even the wrong secret.
    */
   @Test
   void credentialsNeverAppearInAnyOutputOfAFailingRun() throws Exception {
@@ -68,6 +69,16 @@ class S3CredentialLeakTest {
     assertThat(stdout).contains("SINK LanceSink{", "CONFIG ", "TABLE NativeLanceTable{",
         "FAILED ", "EVENT BatchFailed", S3.uri("leak.lance"));
     assertThat(stderr).as("the sink's own logging was captured").contains("lance-sink writer");
+    // Lance's native (Rust) log lines, in env_logger's format, including the object-store
+    // requests that would carry a credential if one leaked: without them the check below
+    // would say nothing about the native side.
+    java.util.regex.Matcher nativeLines = java.util.regex.Pattern.compile(
+        "(?m)^\\[\\d{4}-\\d\\d-\\d\\dT\\S+ +(TRACE|DEBUG|INFO|WARN|ERROR) +lance\\w*(::\\w+)*\\]")
+        .matcher(stderr);
+    long nativeCount = nativeLines.results().count();
+    assertThat(nativeCount).as("Lance native log lines captured").isGreaterThan(10);
+    assertThat(stderr).as("Lance's object-store request log captured")
+        .containsPattern("(?m)^\\[\\S+ +DEBUG +lance_io::object_store\\S*\\] (get|put|list)");
     assertThat(all).doesNotContain(S3.accessKey(), S3.secretKey(), S3.sessionToken());
   }
 }
