@@ -110,7 +110,7 @@ class DeltaCdfToLanceSmokeTest {
         Dataset ds = Dataset.open(path.toString(), allocator);
         LanceScanner scanner = ds.newScan(new ScanOptions.Builder()
             .nearest(new Query.Builder().setColumn("vector").setKey(query).setK(k).build())
-            .columns(List.of("id")).build());
+            .columns(List.of("id", "_distance")).build());
         ArrowReader reader = scanner.scanBatches()) {
       while (reader.loadNextBatch()) {
         VectorSchemaRoot root = reader.getVectorSchemaRoot();
