@@ -99,7 +99,7 @@ final class EmbeddingMeter implements Serializable {
   String summary(String modelId) {
     return String.format("Embedding (%s, on the executors): %,d changed rows embedded, %,d"
         + " deletes and pre-images passed through unembedded; %.0f rows/s per executor"
-        + " (%.1f s busy); model loaded %d time(s) per run, %,d ms", modelId, embedded(),
+        + " (%.1f s busy); model loads: %d (one per executor JVM), %,d ms", modelId, embedded(),
         passedThrough(), rowsPerExecutorSecond(), busySeconds(), loads(), loadMillis());
   }
 }
