@@ -3,7 +3,9 @@
 # Needs only Java 17+ and Maven. Builds the reactor modules the examples need (no `mvn install`),
 # then runs the example with Spark's --add-opens flags.
 #
-#   ./demo.sh                      # the main demo, 1-2 minutes on 2 cores
+#   ./demo.sh                      # the main demo with a real embedding model (all-MiniLM-L6-v2,
+#                                  # in-process), about 3 minutes on 2 idle cores
+#   ./demo.sh --embedder hashing   # the same with the fast stand-in embedder
 #   ./demo.sh --kill-and-restart   # SIGKILL the job mid-run, restart it, show exactly-once
 #   ./demo.sh --rounds 10 --keep   # more rounds; keep the temp directory to inspect it
 #   ./demo.sh partitioned [N R]    # the time-partitioned files template: N partitions x R rows

@@ -2,6 +2,7 @@ package io.github.lancesink.examples.deltacdf;
 
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.examples.deltacdf.DocumentGenerator.Change;
+import io.github.lancesink.examples.deltacdf.RoundReport.Queries;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.LanceForeachBatch;
@@ -16,17 +17,22 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * TEMPLATE JOB: keep a Lance vector dataset in sync with a Delta table's change data feed.
+ * TEMPLATE JOB: keep a Lance vector dataset in sync with a Delta table's change data feed,
+ * embedding the changed rows on the way.
  *
- * <p>The demo creates a local Delta table of documents with 128-d embeddings (from a {@link
- * HashingEmbedder}, a stand-in, not a real model), starts a stream into Lance through {@link
- * LanceForeachBatch} in CDC mode, and keeps applying inserts, updates and deletes to Delta while
- * the stream runs. After each round it searches Lance and shows the changes reflected; at the
- * end it checks that Lance equals Delta's latest state and exits non-zero if not.
+ * <p>The demo creates a local Delta table of shop listings (text only), starts a stream that
+ * embeds the inserted and updated rows on the executors with a real model ({@link
+ * EmbedChangedRows}, {@link MiniLmEmbedder}: all-MiniLM-L6-v2, 384-d, in-process) and writes
+ * them to Lance through {@link LanceForeachBatch} in CDC mode, and keeps applying inserts,
+ * updates and deletes to Delta while the stream runs. After each round it searches Lance with
+ * queries that describe the changed listings in other words, and checks that the updated and
+ * inserted ones are found and the deleted one is gone; at the end it checks that Lance equals
+ * Delta's latest state, embedded by the same model, row by row. It exits non-zero if any check
+ * fails.
  *
  * <p>To adapt it, change the CONFIGURATION block below, replace {@link DeltaDocs} by your own
- * table's change feed and drop {@link DocumentGenerator}: the streaming part ({@link #stream})
- * is all your production job needs.
+ * table's change feed, {@link MiniLmEmbedder} by your model, and drop {@link
+ * DocumentGenerator}: the streaming part ({@link #stream}) is all your production job needs.
  *
  * @since 0.1.0
  */
@@ -55,10 +61,16 @@ public final class DeltaCdfToLance {
    */
   static final WriteMode WRITE_MODE = WriteMode.cdc(KEY_COLUMN);
 
-  /** CHANGE: your embedding column (Spark {@code ARRAY<FLOAT>}) and its dimension. */
-  static final String VECTOR_COLUMN = "vector";
+  /** CHANGE: the column with the text to embed. */
+  static final String TEXT_COLUMN = "text";
 
-  static final int DIMENSION = 128;
+  /**
+   * CHANGE: your embedding column (Spark {@code ARRAY<FLOAT>}, added by {@link
+   * EmbedChangedRows}) and your model's dimension.
+   */
+  static final String VECTOR_COLUMN = EmbedChangedRows.VECTOR;
+
+  static final int DIMENSION = MiniLmEmbedder.DIMENSION;
 
   /**
    * CHANGE: storage options handed to Lance (and never printed), e.g. for S3 {@code
@@ -122,10 +134,14 @@ public final class DeltaCdfToLance {
         .build();
   }
 
-  /** Starts the stream: Delta change feed -> foreachBatch(LanceForeachBatch) -> Lance. */
-  static StreamingQuery stream(DeltaDocs source, LanceForeachBatch fn, Paths paths,
-      Settings settings) throws Exception {
-    return source.changeFeed().writeStream()
+  /**
+   * Starts the stream: Delta change feed -> embed the changed rows on the executors ->
+   * foreachBatch(LanceForeachBatch) -> Lance.
+   */
+  static StreamingQuery stream(DeltaDocs source, TextEmbedder embedder, EmbeddingMeter meter,
+      LanceForeachBatch fn, Paths paths, Settings settings) throws Exception {
+    return EmbedChangedRows.apply(source.changeFeed(), TEXT_COLUMN, embedder, meter)
+        .writeStream()
         .queryName("docs-to-lance")
         .foreachBatch(fn)
         .option("checkpointLocation", paths.checkpoint().toString())
@@ -142,8 +158,10 @@ public final class DeltaCdfToLance {
   static int run(Settings settings, SparkSession spark, Path workDir, Terminal out)
       throws Exception {
     Paths paths = Paths.under(workDir);
-    HashingEmbedder embedder = new HashingEmbedder(DIMENSION);
-    DocumentGenerator generator = new DocumentGenerator(embedder);
+    TextEmbedder embedder = settings.embedder().create(DIMENSION);
+    Queries queries = embedder instanceof HashingEmbedder ? Queries.OWN_TEXT : Queries.PARAPHRASE;
+    EmbeddingMeter meter = new EmbeddingMeter(spark.sparkContext());
+    DocumentGenerator generator = new DocumentGenerator();
     DeltaDocs delta = new DeltaDocs(spark, paths.delta());
     boolean resumed = delta.exists();
     delta.create();
@@ -155,20 +173,23 @@ public final class DeltaCdfToLance {
         ? "Resuming in " + workDir + ": Delta is at v" + delta.latestVersion() + " (" + done
             + " rounds applied); the stream restarts from its checkpoint"
         : "Created Delta table " + paths.delta() + " (change data feed on) with "
-            + settings.seedDocs() + " documents; embeddings come from HashingEmbedder, a"
-            + " stand-in, not a real model");
+            + settings.seedDocs() + " shop listings (text only)");
+    out.line("Embedding model: " + embedder.modelId() + (queries == Queries.PARAPHRASE
+        ? ", run on the executors for inserted and updated rows; searches describe the"
+            + " listings in other words"
+        : " (a stand-in with no notion of meaning; searches use the listings' own text)"));
 
     Progress progress = new Progress(out);
     LanceForeachBatch fn = sinkFunction(paths.lance(), progress);
     progress.watch(fn);
-    StreamingQuery query = stream(delta, fn, paths, settings);
+    StreamingQuery query = stream(delta, embedder, meter, fn, paths, settings);
     out.line("Streaming the change feed into " + paths.lance() + " (writer '" + WRITER_ID
         + "', " + WRITE_MODE + ", trigger " + settings.trigger().toMillis() + " ms)");
     List<RoundReport> rounds = new ArrayList<>();
     try (LanceDocs lance = new LanceDocs(paths.lance(), storageOptions())) {
       query.processAllAvailable(); // the initial sync (or the catch-up after a restart)
       for (int r = done + 1; r <= settings.rounds(); r++) {
-        List<Change> changes = generator.round(r, delta.revisions(), settings.inserts(),
+        List<Change> changes = generator.round(r, delta.live(), settings.inserts(),
             settings.updates(), settings.deletes());
         out.line(ROUND_TAG + r + "/" + settings.rounds() + ": applying " + settings.inserts()
             + " inserts, " + settings.updates() + " updates and " + settings.deletes()
@@ -178,12 +199,12 @@ public final class DeltaCdfToLance {
         query.processAllAvailable();
         out.line("  Delta v" + version + " is in Lance v" + lance.version()
             + "; searching Lance:");
-        rounds.add(RoundReport.search(r, version, changes, lance, embedder, settings.topK(),
-            progress, out));
+        rounds.add(RoundReport.search(r, version, changes, lance, embedder, queries,
+            settings.topK(), progress, out));
       }
       query.stop();
       out.finish();
-      return finish(rounds, delta, lance, progress, out);
+      return finish(rounds, delta, lance, embedder, meter, progress, out);
     } catch (StreamingQueryException e) {
       out.finish();
       out.line("The stream failed: " + rootMessage(e));
@@ -195,24 +216,30 @@ public final class DeltaCdfToLance {
   }
 
   private static int finish(List<RoundReport> rounds, DeltaDocs delta, LanceDocs lance,
-      Progress progress, Terminal out) throws Exception {
+      TextEmbedder embedder, EmbeddingMeter meter, Progress progress, Terminal out)
+      throws Exception {
     out.line("");
     out.line("Summary (batches this run: " + progress.batches() + ", replays skipped: "
         + progress.skipped() + ", last maintenance: " + progress.lastMaintenance() + ")");
+    out.line(meter.summary(embedder.modelId()));
     Summary.table(rounds, out);
-    Map<Long, Doc> source = delta.state();
+    // what Lance must hold: Delta's latest state, embedded by the same model (a separate meter,
+    // so the stream's throughput above stays the stream's)
+    Map<Long, Doc> source = delta.embeddedState(embedder,
+        new EmbeddingMeter(delta.snapshot().sparkSession().sparkContext()));
     Map<Long, Doc> target = lance.state();
     List<String> diffs = Summary.differences(source, target);
     boolean searches = rounds.stream().allMatch(RoundReport::passed);
     out.line("");
     if (diffs.isEmpty() && searches) {
       out.line("CHECK " + RoundReport.OK + " Lance v" + lance.version() + " holds exactly the "
-          + source.size() + " documents of Delta v" + delta.latestVersion()
-          + " (keys, revisions, texts, " + DIMENSION + "-d vectors)");
+          + source.size() + " listings of Delta v" + delta.latestVersion()
+          + " (keys, revisions, texts; " + DIMENSION + "-d vectors and model names equal to"
+          + " Delta's texts embedded by " + embedder.modelId() + ")");
       return 0;
     }
     out.line("CHECK " + RoundReport.FAIL + " Lance differs from Delta in " + diffs.size()
-        + " documents" + (searches ? "" : "; a search did not reflect its round"));
+        + " listings" + (searches ? "" : "; a search did not reflect its round"));
     diffs.stream().limit(10).forEach(d -> out.line("  " + d));
     return 1;
   }

@@ -1,6 +1,5 @@
 package io.github.lancesink.examples.deltacdf;
 
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -11,13 +10,12 @@ import java.util.Locale;
  * the same vector, which is all the demo needs to show that updates and deletes reach the Lance
  * index. It has no notion of meaning.
  *
- * <p>In a real pipeline the embeddings are computed upstream (a model-serving job, a UDF calling
- * your model) and already sit in the Gold table that this example streams from. Replace this
- * class, not the sink code, when you adapt the template.
+ * <p>The demo uses {@link MiniLmEmbedder}, a real model; this stand-in is kept behind {@code
+ * --embedder hashing} for fast smoke tests (no model load, microseconds per text).
  *
  * @since 0.1.0
  */
-public final class HashingEmbedder implements Serializable {
+public final class HashingEmbedder implements TextEmbedder {
   private static final long serialVersionUID = 1L;
 
   private final int dimension;
@@ -30,12 +28,18 @@ public final class HashingEmbedder implements Serializable {
     this.dimension = dimension;
   }
 
-  /** The vector length. */
+  @Override
+  public String modelId() {
+    return "hashing-trick-" + dimension + "@1";
+  }
+
+  @Override
   public int dimension() {
     return dimension;
   }
 
   /** The unit-length embedding of {@code text}; all zeros for text without words. */
+  @Override
   public float[] embed(String text) {
     float[] v = new float[dimension];
     for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}-]+")) {

@@ -76,7 +76,8 @@ final class LanceDocs implements AutoCloseable {
   Map<Long, Doc> state() throws Exception {
     Map<Long, Doc> out = new TreeMap<>();
     ScanOptions options = new ScanOptions.Builder()
-        .columns(List.of("id", "rev", "text", DeltaCdfToLance.VECTOR_COLUMN)).build();
+        .columns(List.of("id", "rev", "text", DeltaCdfToLance.VECTOR_COLUMN,
+            EmbedChangedRows.MODEL)).build();
     try (Dataset ds = open();
         LanceScanner scanner = ds.newScan(options);
         ArrowReader reader = scanner.scanBatches()) {
@@ -91,7 +92,8 @@ final class LanceDocs implements AutoCloseable {
             f[i] = (Float) v.get(i);
           }
           Doc d = new Doc(id, (Integer) root.getVector("rev").getObject(r),
-              String.valueOf(root.getVector("text").getObject(r)), f);
+              String.valueOf(root.getVector("text").getObject(r)), f,
+              String.valueOf(root.getVector(EmbedChangedRows.MODEL).getObject(r)));
           if (out.put(id, d) != null) {
             throw new IllegalStateException("duplicate key " + id + " in " + uri);
           }

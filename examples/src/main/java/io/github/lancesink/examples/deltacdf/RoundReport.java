@@ -3,14 +3,20 @@ package io.github.lancesink.examples.deltacdf;
 import io.github.lancesink.examples.deltacdf.DocumentGenerator.Change;
 import io.github.lancesink.examples.deltacdf.DocumentGenerator.Op;
 import io.github.lancesink.examples.deltacdf.LanceDocs.Hit;
+import io.github.lancesink.examples.deltacdf.Listings.Featured;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What one round did and whether vector search saw it: after the stream caught up, the new
- * text of an updated document must come back first with its new revision, and a deleted
- * document must not come back at all.
+ * What one round did and whether vector search saw it. After the stream caught up, a query that
+ * describes the round's one-of-a-kind update in other words must find it within the top {@value
+ * #MAX_RANK}, at its new revision; the same for its one-of-a-kind insert; and the query for a
+ * deleted one-of-a-kind listing must no longer return it at all.
+ *
+ * @param updateRank the updated listing's rank (0: not in the top k), if the round had one
+ * @param insertRank the inserted listing's rank (0: not in the top k), if the round had one
+ * @param deleteGone whether the deleted listing is gone from the top k, if the round had one
  */
 record RoundReport(
     int round,
@@ -21,67 +27,95 @@ record RoundReport(
     long lanceVersion,
     long batches,
     Optional<Duration> lag,
-    Optional<Boolean> insertFound,
-    Optional<Boolean> updateFound,
+    Optional<Integer> insertRank,
+    Optional<Integer> updateRank,
     Optional<Boolean> deleteGone) {
 
   static final String OK = "[ok]";
   static final String FAIL = "[FAIL]";
 
+  /** A changed listing must be found at this rank or better. */
+  static final int MAX_RANK = 3;
+
+  static boolean found(Optional<Integer> rank) {
+    return rank.map(r -> r >= 1 && r <= MAX_RANK).orElse(true);
+  }
+
   boolean passed() {
-    return insertFound.orElse(true) && updateFound.orElse(true) && deleteGone.orElse(true);
+    return found(insertRank) && found(updateRank) && deleteGone.orElse(true);
+  }
+
+  /** How the round's searches are phrased. */
+  enum Queries {
+    /** A paraphrase of the listing: needs a model that understands meaning. */
+    PARAPHRASE,
+    /** The listing's own text: all the hashing stand-in can match. */
+    OWN_TEXT;
+
+    String of(Featured f) {
+      return this == PARAPHRASE ? f.query() : f.listing();
+    }
   }
 
   /** Runs the round's searches against Lance, prints them, and returns the round's report. */
   static RoundReport search(int round, long deltaVersion, List<Change> changes,
-      LanceDocs lance, HashingEmbedder embedder, int k, Progress progress, Terminal out)
-      throws Exception {
-    Optional<Boolean> insertFound = Optional.empty();
-    Optional<Change> insert = first(changes, Op.INSERT);
-    if (insert.isPresent()) {
-      Doc d = insert.get().doc();
-      List<Hit> hits = lance.search(d.vector(), 1);
-      boolean ok = !hits.isEmpty() && hits.get(0).id() == d.id();
-      out.line(String.format("  search the vector of new doc %d: %s %s", d.id(),
-          ok ? OK : FAIL, ok ? "found at rank 1" : "not found"));
-      insertFound = Optional.of(ok);
-    }
-    Optional<Boolean> updateFound = Optional.empty();
-    Optional<Change> update = first(changes, Op.UPDATE);
+      LanceDocs lance, TextEmbedder embedder, Queries queries, int k, Progress progress,
+      Terminal out) throws Exception {
+    Optional<Integer> updateRank = Optional.empty();
+    Optional<Change> update = featured(changes, Op.UPDATE);
     if (update.isPresent()) {
-      Doc d = update.get().doc();
-      List<Hit> hits = lance.search(embedder.embed(d.text()), k);
-      boolean ok = !hits.isEmpty() && hits.get(0).id() == d.id() && hits.get(0).rev() == d.rev();
-      out.line(String.format("  search \"%s\" (doc %d was just updated to rev %d):", d.text(),
-          d.id(), d.rev()));
-      for (int i = 0; i < hits.size(); i++) {
-        Hit h = hits.get(i);
-        out.line(String.format("    %d. doc %-9d rev %-2d d=%.3f  %s%s", i + 1, h.id(), h.rev(),
-            h.distance(), h.text(), h.id() == d.id() ? "   <- the update" : ""));
-      }
-      out.line("    " + (ok ? OK : FAIL) + " the updated document is the top hit, at its new"
-          + " revision");
-      updateFound = Optional.of(ok);
+      updateRank = Optional.of(findChanged(update.get(), "updated to", lance, embedder,
+          queries, k, out));
+    }
+    Optional<Integer> insertRank = Optional.empty();
+    Optional<Change> insert = featured(changes, Op.INSERT);
+    if (insert.isPresent()) {
+      insertRank = Optional.of(findChanged(insert.get(), "inserted as", lance, embedder,
+          queries, k, out));
     }
     Optional<Boolean> deleteGone = Optional.empty();
-    Optional<Change> delete = first(changes, Op.DELETE);
+    Optional<Change> delete = featured(changes, Op.DELETE);
     if (delete.isPresent()) {
-      Doc d = delete.get().doc();
-      List<Hit> hits = lance.search(d.vector(), k);
-      boolean ok = hits.stream().noneMatch(h -> h.id() == d.id());
-      out.line(String.format("  search the old vector of deleted doc %d: %s %s", d.id(),
-          ok ? OK : FAIL, ok ? "not in the top " + k + (hits.isEmpty() ? "" : String.format(
-              " (nearest is doc %d, d=%.3f)", hits.get(0).id(), hits.get(0).distance()))
-              : "still searchable"));
+      Change c = delete.get();
+      String q = queries.of(c.featured().orElseThrow());
+      List<Hit> hits = lance.search(embedder.embed(q), k);
+      boolean ok = hits.stream().noneMatch(h -> h.id() == c.listing().id());
+      out.line(String.format("  search \"%s\" (listing %d, \"%s\", was just deleted): %s %s",
+          q, c.listing().id(), c.listing().text(), ok ? OK : FAIL, ok ? "not in the top " + k
+              + (hits.isEmpty() ? "" : String.format("; nearest now: listing %d, \"%s\"",
+                  hits.get(0).id(), hits.get(0).text())) : "still returned"));
       deleteGone = Optional.of(ok);
     }
     return new RoundReport(round, deltaVersion, count(changes, Op.INSERT),
         count(changes, Op.UPDATE), count(changes, Op.DELETE), lance.version(),
-        progress.batches(), progress.lastLag(), insertFound, updateFound, deleteGone);
+        progress.batches(), progress.lastLag(), insertRank, updateRank, deleteGone);
   }
 
-  private static Optional<Change> first(List<Change> changes, Op op) {
-    return changes.stream().filter(c -> c.op() == op).findFirst();
+  /** Searches for a written listing; returns its rank at its new revision, 0 if absent. */
+  private static int findChanged(Change c, String what, LanceDocs lance, TextEmbedder embedder,
+      Queries queries, int k, Terminal out) throws Exception {
+    String q = queries.of(c.featured().orElseThrow());
+    List<Hit> hits = lance.search(embedder.embed(q), k);
+    int rank = 0;
+    for (int i = 0; i < hits.size() && rank == 0; i++) {
+      Hit h = hits.get(i);
+      rank = h.id() == c.listing().id() && h.rev() == c.listing().rev() ? i + 1 : 0;
+    }
+    out.line(String.format("  search \"%s\" (listing %d was just %s \"%s\", rev %d):", q,
+        c.listing().id(), what, c.listing().text(), c.listing().rev()));
+    for (int i = 0; i < hits.size(); i++) {
+      Hit h = hits.get(i);
+      out.line(String.format("    %d. listing %-9d rev %-2d d=%.3f  %s%s", i + 1, h.id(),
+          h.rev(), h.distance(), h.text(), h.id() == c.listing().id() ? "   <- the change" : ""));
+    }
+    boolean ok = rank >= 1 && rank <= MAX_RANK;
+    out.line("    " + (ok ? OK : FAIL) + (rank == 0 ? " not in the top " + k
+        : " found at rank " + rank) + " (must be <= " + MAX_RANK + ")");
+    return rank;
+  }
+
+  private static Optional<Change> featured(List<Change> changes, Op op) {
+    return changes.stream().filter(c -> c.op() == op && c.featured().isPresent()).findFirst();
   }
 
   private static long count(List<Change> changes, Op op) {

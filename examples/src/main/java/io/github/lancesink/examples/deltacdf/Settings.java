@@ -21,6 +21,8 @@ import java.util.Optional;
  *   --deletes N           deleted documents per round (default 30)
  *   --trigger-ms N        streaming trigger interval in milliseconds (default 1000)
  *   --top-k N             results printed per vector search (default 5)
+ *   --embedder NAME       minilm (default): the real all-MiniLM-L6-v2 model, searches by
+ *                         paraphrase; hashing: the fast stand-in, searches by own text
  *   --kill-and-restart    run the job in a child JVM, SIGKILL it mid-run, restart it
  *   --keep                keep the temp work directory
  * </pre>
@@ -33,6 +35,7 @@ import java.util.Optional;
  * @param deletes deletes per round
  * @param trigger the streaming trigger interval
  * @param topK results per search
+ * @param embedder the embedding model
  * @param killAndRestart whether to demonstrate a SIGKILL and restart
  * @param keep whether to keep a temp work directory
  * @since 0.1.0
@@ -46,13 +49,26 @@ record Settings(
     int deletes,
     Duration trigger,
     int topK,
+    Embedder embedder,
     boolean killAndRestart,
     boolean keep) {
 
-  /** The defaults: a 1-2 minute demo on two cores. */
+  /** The embedding models the demo can use. */
+  enum Embedder {
+    /** all-MiniLM-L6-v2, quantized, in-process: a real model. */
+    MINILM,
+    /** {@link HashingEmbedder}: a stand-in with no notion of meaning, for fast tests. */
+    HASHING;
+
+    TextEmbedder create(int dimension) {
+      return this == MINILM ? new MiniLmEmbedder() : new HashingEmbedder(dimension);
+    }
+  }
+
+  /** The defaults: a demo of about 3 minutes on two cores, model load included. */
   public static Settings defaults() {
     return new Settings(Optional.empty(), 5, 2_000, 100, 50, 30, Duration.ofSeconds(1), 5,
-        false, false);
+        Embedder.MINILM, false, false);
   }
 
   /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad argument. */
@@ -64,7 +80,7 @@ record Settings(
         case "--kill-and-restart" -> s = s.with(a, "true");
         case "--keep" -> s = s.with(a, "true");
         case "--work-dir", "--rounds", "--seed-docs", "--inserts", "--updates", "--deletes",
-            "--trigger-ms", "--top-k" -> {
+            "--trigger-ms", "--top-k", "--embedder" -> {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(a + " needs a value");
           }
@@ -89,6 +105,7 @@ record Settings(
     int[] n = {rounds, seedDocs, inserts, updates, deletes, (int) trigger.toMillis(), topK};
     boolean kill = killAndRestart;
     boolean k = keep;
+    Embedder e = embedder;
     switch (key) {
       case "--work-dir" -> dir = Optional.of(Path.of(value).toAbsolutePath());
       case "--rounds" -> n[0] = number(key, value, 1);
@@ -98,12 +115,18 @@ record Settings(
       case "--deletes" -> n[4] = number(key, value, 0);
       case "--trigger-ms" -> n[5] = number(key, value, 1);
       case "--top-k" -> n[6] = number(key, value, 1);
+      case "--embedder" -> e = switch (value) {
+        case "minilm" -> Embedder.MINILM;
+        case "hashing" -> Embedder.HASHING;
+        default -> throw new IllegalArgumentException("--embedder must be minilm or hashing,"
+            + " was '" + value + "'");
+      };
       case "--kill-and-restart" -> kill = true;
       case "--keep" -> k = true;
       default -> throw new IllegalArgumentException(key);
     }
-    return new Settings(dir, n[0], n[1], n[2], n[3], n[4], Duration.ofMillis(n[5]), n[6], kill,
-        k);
+    return new Settings(dir, n[0], n[1], n[2], n[3], n[4], Duration.ofMillis(n[5]), n[6], e,
+        kill, k);
   }
 
   private static int number(String key, String value, int min) {
@@ -124,7 +147,8 @@ record Settings(
     List<String> a = new ArrayList<>(List.of("--work-dir", dir.toString(),
         "--rounds", "" + rounds, "--seed-docs", "" + seedDocs, "--inserts", "" + inserts,
         "--updates", "" + updates, "--deletes", "" + deletes,
-        "--trigger-ms", "" + trigger.toMillis(), "--top-k", "" + topK));
+        "--trigger-ms", "" + trigger.toMillis(), "--top-k", "" + topK,
+        "--embedder", embedder.name().toLowerCase(java.util.Locale.ROOT)));
     return a;
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** The final summary table and the Lance-equals-Delta check. */
@@ -19,9 +20,13 @@ final class Summary {
     for (RoundReport r : rounds) {
       out.line(String.format(fmt, r.round(), r.deltaVersion(), r.inserts(), r.updates(),
           r.deletes(), r.lanceVersion(), r.batches(), Progress.lag(r.lag().orElse(null)),
-          mark(r.insertFound().orElse(null)), mark(r.updateFound().orElse(null)),
-          mark(r.deleteGone().orElse(null))));
+          rank(r.insertRank()), rank(r.updateRank()), mark(r.deleteGone().orElse(null))));
     }
+  }
+
+  private static String rank(Optional<Integer> rank) {
+    return rank.map(r -> (RoundReport.found(rank) ? RoundReport.OK : RoundReport.FAIL)
+        + (r == 0 ? " -" : " #" + r)).orElse("-");
   }
 
   private static String mark(Boolean ok) {
@@ -29,8 +34,9 @@ final class Summary {
   }
 
   /**
-   * Compares the Lance dataset with the Delta table's latest state, document by document (key,
-   * revision, text and every vector component). Returns the differences, empty when equal.
+   * Compares the Lance dataset with the Delta table's latest state embedded by the same model,
+   * listing by listing (key, revision, text, every vector component and the model name). Returns
+   * the differences, empty when equal.
    */
   static List<String> differences(Map<Long, Doc> delta, Map<Long, Doc> lance) {
     List<String> diffs = new ArrayList<>();
@@ -40,12 +46,12 @@ final class Summary {
       Doc d = delta.get(k);
       Doc l = lance.get(k);
       if (l == null) {
-        diffs.add("doc " + k + " is in Delta but missing from Lance");
+        diffs.add("listing " + k + " is in Delta but missing from Lance");
       } else if (d == null) {
-        diffs.add("doc " + k + " is in Lance but not in Delta (a delete was lost or a row was"
+        diffs.add("listing " + k + " is in Lance but not in Delta (a delete was lost or a row was"
             + " duplicated)");
       } else if (!Objects.equals(d, l)) {
-        diffs.add("doc " + k + " differs: Delta " + d + ", Lance " + l);
+        diffs.add("listing " + k + " differs: Delta " + d + ", Lance " + l);
       }
     }
     return diffs;

@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
@@ -33,15 +36,15 @@ class KillAndRestartSmokeTest {
 
   /**
    * Purpose: a SIGKILL mid-run neither loses nor duplicates a change. Steps: run the supervisor
-   * with 3 rounds; it kills run 1 after its first commit in round 2 and starts run 2 on the
-   * same directory. Pass: run 1 died by SIGKILL (exit 137), run 2 resumed and exited 0, and
+   * with 3 rounds (hashing stand-in embedder, for speed); it kills run 1 after its first commit
+   * in round 2 and starts run 2 on the same directory. Pass: run 1 died by SIGKILL (exit 137), run 2 resumed and exited 0, and
    * Lance (read with the plain Lance API) equals Delta's latest state row for row.
    */
   @Test
   void sigkillMidRunThenRestartKeepsLanceEqualToDelta() throws Exception {
     Settings s = Settings.parse("--seed-docs", "40", "--rounds", "3", "--inserts", "6",
         "--updates", "5", "--deletes", "4", "--trigger-ms", "200", "--top-k", "3",
-        "--kill-and-restart");
+        "--embedder", "hashing", "--kill-and-restart");
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     Terminal out = new Terminal(new PrintStream(buf, true, StandardCharsets.UTF_8), false);
 
@@ -54,7 +57,8 @@ class KillAndRestartSmokeTest {
         "[run 2] Resuming in", "[run 2] CHECK [ok]");
     SparkSession spark = DeltaCdfToLance.session();
     assertThat(spark).isNotNull();
-    assertThat(lanceRows(dir.resolve("docs.lance")))
-        .isEqualTo(deltaRows(dir.resolve("docs_delta")));
+    Map<Long, List<Object>> lance = new TreeMap<>();
+    lanceRows(dir.resolve("docs.lance")).forEach((k, v) -> lance.put(k, v.subList(0, 2)));
+    assertThat(lance).isEqualTo(deltaRows(dir.resolve("docs_delta")));
   }
 }
