@@ -100,6 +100,8 @@ public final class DeltaCdfToLance {
   // ---------------------------------------------------------------------------------------
 
   static final String ROUND_TAG = "round ";
+  /** Set by the supervisor on its first child only: the round after which a commit freezes. */
+  static final String FREEZE_ROUND_PROPERTY = "lancesink.demo.freezeRound";
 
   private DeltaCdfToLance() {}
 
@@ -195,6 +197,9 @@ public final class DeltaCdfToLance {
             + " inserts, " + settings.updates() + " updates and " + settings.deletes()
             + " deletes to Delta in one MERGE, while the stream runs");
         delta.apply(changes);
+        if (r == Integer.getInteger(FREEZE_ROUND_PROPERTY, 0)) {
+          progress.armFreeze(); // --kill-and-restart's first child: hold after the next commit
+        }
         long version = delta.latestVersion();
         query.processAllAvailable();
         out.line("  Delta v" + version + " is in Lance v" + lance.version()

@@ -56,6 +56,37 @@ final class Progress implements BatchListener {
       lastLag = report.freshnessLag().orElse(lastLag);
     }
     terminal.status(line());
+    if (freezeArmed && outcome == Outcome.COMMITTED) {
+      freezeAfterCommit(report.batchId());
+    }
+  }
+
+  /** The line a frozen child prints right before it blocks (the supervisor kills on it). */
+  static final String FROZEN_TAG = "  [frozen] ";
+
+  private volatile boolean freezeArmed;
+
+  /**
+   * Makes the next committed batch block inside {@code foreachBatch}: the batch is in Lance, but
+   * Spark has not recorded it in its checkpoint, so a SIGKILL now makes the restarted query
+   * replay it, which is what {@code --kill-and-restart} demonstrates. Used by the supervisor's
+   * first child only.
+   */
+  void armFreeze() {
+    freezeArmed = true;
+  }
+
+  private void freezeAfterCommit(long batchId) {
+    terminal.line(FROZEN_TAG + "batch " + batchId + " is committed to Lance; holding before"
+        + " Spark records it in its checkpoint (waiting for SIGKILL)");
+    while (true) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private synchronized void onMaintenance(SinkEvent.MaintenanceRan e) {

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * The {@code --kill-and-restart} mode: runs the job in a child JVM, kills it with SIGKILL right
- * after the sink commits a batch in the middle of the run (before Spark records the batch in its
- * checkpoint, most of the time), then starts a new child on the same work directory. The second
+ * after the sink commits a batch in the middle of the run (the child holds that batch inside
+ * {@code foreachBatch}, so Spark has not recorded it in its checkpoint), then starts a new child
+ * on the same work directory. The second
  * child resumes from the Spark checkpoint; Spark replays the interrupted batch, the sink finds
  * its marker in Lance and skips it, and the final check proves nothing was lost or doubled.
  */
@@ -39,7 +40,7 @@ final class Supervisor {
   int run() throws Exception {
     out.line("kill-and-restart: run 1 is killed with SIGKILL right after its first Lance commit"
         + " in round " + killRound() + "; run 2 resumes on " + workDir);
-    Process first = start();
+    Process first = start(true);
     boolean killed = pump(first, "run 1", killRound());
     int code = first.waitFor();
     if (!killed) {
@@ -48,17 +49,22 @@ final class Supervisor {
     }
     out.line(">>> run 1 killed with SIGKILL (exit " + code + "); starting run 2 on the same"
         + " Delta table, checkpoint and Lance dataset");
-    Process second = start();
+    Process second = start(false);
     pump(second, "run 2", -1);
     int result = second.waitFor();
     out.line(">>> run 2 exited with " + result);
     return result;
   }
 
-  private Process start() throws IOException {
+  private Process start(boolean freeze) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-D" + DeltaCdfToLance.FREEZE_ROUND_PROPERTY + "="))
+        .toList());
+    if (freeze) {
+      cmd.add("-D" + DeltaCdfToLance.FREEZE_ROUND_PROPERTY + "=" + killRound());
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(DeltaCdfToLance.class.getName());
@@ -67,8 +73,8 @@ final class Supervisor {
   }
 
   /**
-   * Echoes the child's output; when {@code killRound > 0}, kills the child with SIGKILL at the
-   * first progress line (a batch just committed) after that round was applied to Delta.
+   * Echoes the child's output; when {@code killRound > 0}, kills the child with SIGKILL when it
+   * reports that it holds a batch committed to Lance after that round was applied to Delta.
    *
    * @return whether the child was killed
    */
@@ -82,7 +88,7 @@ final class Supervisor {
         out.line("[" + name + "] " + line);
         if (killRound > 0 && line.startsWith(armedAt)) {
           armed = true;
-        } else if (armed && line.startsWith(Terminal.STATUS_TAG)) {
+        } else if (armed && line.startsWith(Progress.FROZEN_TAG)) {
           child.destroyForcibly(); // SIGKILL on Linux and macOS: no shutdown hooks, no cleanup
           out.line(">>> SIGKILL sent to " + name + " (pid " + child.pid() + ") right after a"
               + " Lance commit");

@@ -37,7 +37,9 @@ class KillAndRestartSmokeTest {
   /**
    * Purpose: a SIGKILL mid-run neither loses nor duplicates a change. Steps: run the supervisor
    * with 3 rounds (hashing stand-in embedder, for speed); it kills run 1 after its first commit
-   * in round 2 and starts run 2 on the same directory. Pass: run 1 died by SIGKILL (exit 137), run 2 resumed and exited 0, and
+   * in round 2 (the child holds that batch inside foreachBatch, so Spark has not checkpointed
+   * it) and starts run 2 on the same directory. Pass: run 1 died by SIGKILL (exit 137); run 2
+   * resumed, replayed exactly the held batch and skipped it (one replay skipped), and exited 0;
    * Lance (read with the plain Lance API) equals Delta's latest state row for row.
    */
   @Test
@@ -55,6 +57,15 @@ class KillAndRestartSmokeTest {
     assertThat(code).as(printed).isZero();
     assertThat(printed).contains("SIGKILL sent to run 1", "run 1 killed with SIGKILL (exit 137)",
         "[run 2] Resuming in", "[run 2] CHECK [ok]");
+    // run 1 was killed while it held a batch that was in Lance but not in Spark's checkpoint:
+    // run 2 must have replayed exactly that batch and skipped it
+    java.util.regex.Matcher frozen = java.util.regex.Pattern.compile(
+        "\\[run 1\\] +\\[frozen\\] batch (\\d+) is committed to Lance").matcher(printed);
+    assertThat(frozen.find()).as(printed).isTrue();
+    assertThat(printed).as("run 2 skipped the replay of the frozen batch")
+        .containsPattern("\\[run 2\\] +batch " + frozen.group(1)
+            + " was already committed to Lance \\(version \\d+\\): replay skipped")
+        .containsPattern("\\[run 2\\] Summary \\(batches this run: \\d+, replays skipped: 1,");
     SparkSession spark = DeltaCdfToLance.session();
     assertThat(spark).isNotNull();
     Map<Long, List<Object>> lance = new TreeMap<>();

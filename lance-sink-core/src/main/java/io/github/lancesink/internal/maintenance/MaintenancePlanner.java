@@ -51,6 +51,18 @@ public final class MaintenancePlanner {
     commitsSinceRun++;
   }
 
+  /**
+   * Called right before the table's stats are read for a plan: the commits observed so far are
+   * the ones those stats include (a commit is observed after it landed). The commit trigger of
+   * that plan counts only these, and a run started from it consumes only these, so a commit
+   * observed while the stats were being read is not consumed by a plan that could not see it.
+   */
+  public synchronized void statsReadStarting() {
+    commitsAtRead = commitsSinceRun;
+  }
+
+  private int commitsAtRead = -1; // -1: no read in progress (triggers use the live count)
+
   /** The triggers that fire now, in a stable order; empty when nothing is due. */
   public synchronized List<MaintenanceTrigger> triggers(
       Instant now, TableStats stats, List<IndexState> indices) {
@@ -58,7 +70,8 @@ public final class MaintenancePlanner {
     if (!policy.enabled()) {
       return t;
     }
-    if (policy.everyCommits() > 0 && commitsSinceRun >= policy.everyCommits()) {
+    int commits = commitsAtRead >= 0 ? commitsAtRead : commitsSinceRun;
+    if (policy.everyCommits() > 0 && commits >= policy.everyCommits()) {
       t.add(MaintenanceTrigger.COMMITS);
     }
     if (!policy.interval().isZero()
@@ -111,6 +124,7 @@ public final class MaintenancePlanner {
       triggers.add(MaintenanceTrigger.STALL);
     }
     if (triggers.isEmpty()) {
+      commitsAtRead = -1;
       return MaintenanceIntent.Plan.none();
     }
     List<MaintenanceIntent> intents = new ArrayList<>();
@@ -278,7 +292,8 @@ public final class MaintenancePlanner {
 
   /** A run started: the commit and interval counters restart. */
   public synchronized void runStarted(Instant now) {
-    commitsSinceRun = 0;
+    commitsSinceRun = commitsAtRead >= 0 ? Math.max(0, commitsSinceRun - commitsAtRead) : 0;
+    commitsAtRead = -1;
     lastRun = now;
     pending = false;
   }

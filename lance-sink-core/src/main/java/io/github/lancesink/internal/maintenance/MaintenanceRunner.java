@@ -100,6 +100,7 @@ public final class MaintenanceRunner {
       if (estimate != null) {
         estimate.beforeRead();
       }
+      planner.statsReadStarting();
       TableStats stats = table.stats();
       List<IndexState> indices = table.indices();
       if (estimate != null) {
