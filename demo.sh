@@ -4,7 +4,7 @@
 # then runs the example with Spark's --add-opens flags.
 #
 #   ./demo.sh                      # the main demo with a real embedding model (all-MiniLM-L6-v2,
-#                                  # in-process), about 3 minutes on 2 idle cores
+#                                  # in-process), about 1-2 minutes on 2 idle cores
 #   ./demo.sh --embedder hashing   # the same with the fast stand-in embedder
 #   ./demo.sh --kill-and-restart   # SIGKILL the job mid-run, restart it, show exactly-once
 #   ./demo.sh --rounds 10 --keep   # more rounds; keep the temp directory to inspect it
