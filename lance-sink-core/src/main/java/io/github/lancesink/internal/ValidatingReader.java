@@ -15,8 +15,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Does not close the caller's reader: the caller owns it.
  */
-public final class ValidatingReader extends ArrowReader {
-  private final ArrowReader delegate;
+public final class ValidatingReader extends DelegatingReader {
   private final RowChecks checks;
   private final long batchId;
   private boolean pending;
@@ -24,8 +23,7 @@ public final class ValidatingReader extends ArrowReader {
   private InvalidBatchException failure;
 
   public ValidatingReader(ArrowReader delegate, RowChecks checks, long batchId) {
-    super(ArrowReaders.allocator(delegate));
-    this.delegate = delegate;
+    super(delegate);
     this.checks = checks;
     this.batchId = batchId;
   }
@@ -110,30 +108,5 @@ public final class ValidatingReader extends ArrowReader {
   /** Rows seen so far (all rows once the writer has consumed the stream). */
   public long rows() {
     return checks.rowsSeen();
-  }
-
-  @Override
-  public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-    return delegate.getVectorSchemaRoot();
-  }
-
-  @Override
-  public long bytesRead() {
-    return delegate.bytesRead();
-  }
-
-  @Override
-  protected void closeReadSource() {
-    // the caller owns the delegate
-  }
-
-  @Override
-  protected Schema readSchema() throws IOException {
-    return delegate.getVectorSchemaRoot().getSchema();
-  }
-
-  @Override
-  public void close() {
-    // the caller owns the delegate and its root; nothing of ours to release
   }
 }

@@ -3,7 +3,7 @@ package io.github.lancesink.internal.partition;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkException;
-import io.github.lancesink.internal.ArrowReaders;
+import io.github.lancesink.internal.DelegatingReader;
 import io.github.lancesink.partition.PartitionReader;
 import io.github.lancesink.partition.PartitionSnapshot;
 import io.github.lancesink.partition.PartitionSourceException;
@@ -14,7 +14,6 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Writes a partition through a caller's {@link PartitionReader}. When reading fails, the
@@ -99,13 +98,11 @@ public final class ReaderWrite implements PartitionWrite {
   }
 
   /** Remembers whether the caller's reader itself threw, beneath any wrapping by the sink. */
-  private static final class Tracked extends ArrowReader {
-    private final ArrowReader delegate;
+  private static final class Tracked extends DelegatingReader {
     private Exception failure;
 
     Tracked(ArrowReader delegate) {
-      super(ArrowReaders.allocator(delegate));
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -121,31 +118,11 @@ public final class ReaderWrite implements PartitionWrite {
     @Override
     public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
       try {
-        return delegate.getVectorSchemaRoot();
+        return super.getVectorSchemaRoot();
       } catch (IOException | RuntimeException e) {
         failure = e;
         throw e;
       }
-    }
-
-    @Override
-    public long bytesRead() {
-      return delegate.bytesRead();
-    }
-
-    @Override
-    protected void closeReadSource() {
-      // the caller's reader is closed by ReaderWrite
-    }
-
-    @Override
-    protected Schema readSchema() throws IOException {
-      return delegate.getVectorSchemaRoot().getSchema();
-    }
-
-    @Override
-    public void close() {
-      // nothing of ours to release
     }
   }
 }
