@@ -20,7 +20,8 @@ class InMemoryMaintenanceTest {
   @Test
   void theOptimizePolicyRunsOnTheFakeAndItsFailuresNeverFailABatch() throws Exception {
     OptimizePolicy policy = OptimizePolicy.builder().mode(MaintenanceMode.INLINE)
-        .everyCommits(2).compactionFanIn(2).indexMinRows(256).retryBackoff(Duration.ZERO).build();
+        .everyCommits(2).compactionFanIn(2).indexMinRows(256).maxUnindexedRows(150)
+        .retryBackoff(Duration.ZERO).build();
     List<SinkEvent.MaintenanceRan> ran = new ArrayList<>();
     try (RootAllocator alloc = new RootAllocator();
         InMemoryLanceTable table = InMemoryLanceTable.create().failNextMaintenance(1);
@@ -40,8 +41,8 @@ class InMemoryMaintenanceTest {
           .contains("compact", "build-index", "optimize-indices");
       assertThat(table.indices()).singleElement()
           .satisfies(i -> assertThat(i.column()).isEqualTo("vector"));
-      // runs at batches 1 (compaction fails), 2 (its retry, then the index), 4 (refresh):
-      // only batch 5, committed after the last run, is outside the index
+      // runs at batches 1 (compaction fails), 2 (its retry, then the index), 4 (refresh: 200
+      // unindexed rows > maxUnindexedRows): only batch 5, committed after it, is unindexed
       assertThat(table.stats().unindexedRows()).isEqualTo(100);
       assertThat(table.rows()).hasSize(600);
       assertThat(sink.lastCommittedBatchId()).hasValue(5);

@@ -136,16 +136,22 @@ public final class MaintenanceExecutor implements AutoCloseable {
     }
   }
 
-  /** The bound the next commit would cross, or null. */
+  /**
+   * The bound the next commit would cross, or null. A batch that alone holds more fragments or
+   * unindexed rows than a stop bound could never be committed under it, whatever maintenance
+   * does; for such a batch that stop bound is not applied (the writer still runs the slowdown
+   * cycle first, and maintenance brings the table back under the bound after the commit).
+   */
   private String over(int fragments, long rows, boolean stop) {
     long f = shape.fragmentsAfter(fragments);
-    if (policy.maxFragments() > 0) {
+    if (policy.maxFragments() > 0 && !(stop && fragments > policy.maxFragments())) {
       long bound = stop ? policy.maxFragments() : Math.max(2, policy.maxFragments() * 3L / 4);
       if (f > bound) {
         return "fragments " + f + " > " + (stop ? "stop " : "slowdown ") + bound;
       }
     }
-    if (policy.maxUnindexedRows() > 0 && shape.indexed()) {
+    if (policy.maxUnindexedRows() > 0 && shape.indexed()
+        && !(stop && rows > 2 * policy.maxUnindexedRows())) {
       long u = shape.unindexedAfter(rows);
       long bound = stop ? 2 * policy.maxUnindexedRows() : policy.maxUnindexedRows() * 3 / 2;
       if (u > bound) {

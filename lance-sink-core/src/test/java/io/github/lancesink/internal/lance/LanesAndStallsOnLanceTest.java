@@ -148,6 +148,37 @@ class LanesAndStallsOnLanceTest {
     }
   }
 
+  /**
+   * A batch that alone holds more unindexed rows than the stop bound (2x maxUnindexedRows) could
+   * never be committed under it. It is committed after the slowdown cycle instead of stalling
+   * for the whole budget and failing on every retry (found by the Spark driver-memory benchmark:
+   * 500k-row batches against the default 200k stop bound failed forever). The index is built
+   * inline first, so the background sink that follows knows from its first commit that a vector
+   * index exists; maintenance then indexes the big batch.
+   */
+  @Test
+  void aBatchLargerThanTheStopBoundIsCommittedAfterTheSlowdownCycle() throws Exception {
+    OptimizePolicy build = quiet().everyCommits(1).indexMinRows(256)
+        .indexType(VectorIndexType.IVF_FLAT).indexPartitions(2).build();
+    try (MaintenanceHarness h = new MaintenanceHarness(dir, build, 1000)) {
+      h.assertCommitted(h.write(0, 300));
+      assertThat(h.ran(true)).contains("build-index");
+    }
+    OptimizePolicy p = quiet().mode(MaintenanceMode.BACKGROUND).budget(Duration.ofSeconds(5))
+        .maxUnindexedRows(100).indexType(VectorIndexType.IVF_FLAT).indexPartitions(2).build();
+    try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000)) {
+      h.assertCommitted(h.write(1, 1000)); // 1,000 unindexed rows > the stop bound of 200
+      assertThat(h.events(SinkEvent.WriteStalled.class)).singleElement().satisfies(e -> {
+        assertThat(e.batchId()).isEqualTo(1);
+        assertThat(e.stopped()).isFalse();
+        assertThat(e.reason()).contains("slowdown 150");
+      });
+      h.sink.close(); // waits for the cycle the commit kicked: it indexes the batch
+      assertThat(h.table.stats().unindexedRows()).isZero();
+      assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1300);
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await(600, TimeUnit.SECONDS);

@@ -204,6 +204,42 @@ class MaintenancePlannerTest {
   }
 
   /**
+   * Purpose: once a vector index exists, rows are indexed in batches of about maxUnindexedRows
+   * (LSM style), not after every few commits; until then the tail is only merged. Refreshing
+   * eagerly made a small indexed fragment every few batches, each later compacted with an index
+   * remap. Pass: 6,000 unindexed rows under a 10,000 threshold are merged, not indexed; above
+   * the threshold, or once the interval passed (a quiet table is indexed within it), they are
+   * indexed; with only scalar indices, or maxUnindexedRows 0, every run refreshes.
+   */
+  @Test
+  void refreshesTheVectorIndexInBatchesOfMaxUnindexedRows() {
+    MaintenancePlanner p = planner(quiet().everyCommits(1).maxUnindexedRows(10_000)
+        .interval(Duration.ofMinutes(5)).retrainDrift(0).build());
+    p.commitObserved();
+    List<Long> sizes = List.of(160_000L, 2_000L, 2_000L, 2_000L);
+    TableStats six = new TableStats(10, 10, 4, 166_000, 0, 6_000, 1, sizes);
+    assertThat(p.plan(clock.instant(), six, VECTOR).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT);
+    List<Long> big = List.of(160_000L, 6_000L, 6_000L);
+    TableStats twelve = new TableStats(10, 10, 3, 172_000, 0, 12_000, 1, big);
+    assertThat(p.plan(clock.instant(), twelve, VECTOR).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT, OPTIMIZE_INDICES);
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(p.plan(clock.instant(), six, VECTOR).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT, OPTIMIZE_INDICES);
+    p.runStarted(clock.instant());
+    p.commitObserved();
+    List<IndexState> keyOnly =
+        List.of(new IndexState("id_idx", "id", IndexState.Kind.SCALAR, 160_000, 1));
+    assertThat(p.plan(clock.instant(), six, keyOnly).intents())
+        .extracting(MaintenanceIntent::action).contains(OPTIMIZE_INDICES);
+    MaintenancePlanner eager = planner(quiet().everyCommits(1).retrainDrift(0).build());
+    eager.commitObserved();
+    assertThat(eager.plan(clock.instant(), six, VECTOR).intents())
+        .extracting(MaintenanceIntent::action).containsExactly(COMPACT, OPTIMIZE_INDICES);
+  }
+
+  /**
    * Once an index exists, the unindexed tail (the newest fragments, summing to exactly the
    * unindexed rows) is merged into one fragment before the same run indexes it, so the index
    * never covers, and compaction never has to remap, the small batch fragments.
