@@ -162,8 +162,17 @@ public final class MaintenancePlanner {
       }
     } else {
       long compactTo = compactionTarget(stats, urgent, tail);
-      if (vector.isPresent()) {
-        compactTo = Math.max(compactTo, unindexedTailTarget(stats));
+      List<Long> ids = stats.fragmentIds();
+      if (vector.isPresent() && tail >= 2 && ids.size() == stats.fragments()) {
+        // the whole tail as one explicit group, whatever the indexed fragments before it look
+        // like: a Lance-planned target had to stay below any two adjacent small indexed
+        // fragments, so small indexed fragments blocked the tail merge, and each refresh then
+        // indexed the unmerged tail as more small indexed fragments (the benchmark saw 40 of
+        // them, each later compacted with an index remap)
+        add(intents, now, new MaintenanceIntent.MergeFragments(
+            ids.subList(ids.size() - tail, ids.size())));
+      } else if (vector.isPresent()) {
+        compactTo = Math.max(compactTo, unindexedTailTarget(stats)); // the port reports no ids
       }
       if (compactTo > 0) {
         add(intents, now, new MaintenanceIntent.Compact(compactTo));

@@ -53,8 +53,12 @@ class LanesPlanningTest {
     // 30 fragments, 20 indexed, trained on 1,000 rows: a retrain is due
     TableStats s = table(30, 1000);
     MaintenanceIntent.Plan alone = p.plan(clock.instant(), s, vector("vector_idx", 2000));
+    // no build in flight: the 10-fragment unindexed tail as one explicit group, the indexed
+    // tiers by compaction, and the retrain (the slow lane starts it after this cycle)
     assertThat(alone.intents()).extracting(MaintenanceIntent::action)
-        .contains(COMPACT, RETRAIN_INDEX).doesNotContain(MERGE_FRAGMENTS);
+        .containsExactly(MERGE_FRAGMENTS, COMPACT, RETRAIN_INDEX);
+    assertThat(alone.intents().get(0)).isEqualTo(new MaintenanceIntent.MergeFragments(
+        List.of(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L)));
     MaintenanceIntent.BuildIndex retrain = (MaintenanceIntent.BuildIndex) alone.intents().stream()
         .filter(i -> i.action() == RETRAIN_INDEX).findFirst().orElseThrow();
     assertThat(retrain.spec().name()).isEqualTo("vector_idx_b");
