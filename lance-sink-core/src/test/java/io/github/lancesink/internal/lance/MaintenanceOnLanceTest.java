@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The optimize policy driving real Lance: triggers, failures, races, retention. */
 class MaintenanceOnLanceTest {
@@ -62,10 +62,11 @@ class MaintenanceOnLanceTest {
       for (long b = 0; b < 6; b++) {
         h.assertCommitted(h.write(b, b < 2 ? 450 : 100));
       }
-      // run 2 (batch 5): the three 100-row batches are merged into one fragment, then indexed;
-      // the indexed 100-row fragment of batch 2 is smaller than the target and adjacent to the
-      // tail, yet stays as it is
-      assertThat(h.ran(true)).containsExactly("build-index", "compact", "optimize-indices");
+      // run 2 (batch 5): the three 100-row batches are merged into one fragment (one explicit
+      // group), then indexed; the indexed 100-row fragment of batch 2 is smaller than the target
+      // and adjacent to the tail, yet stays as it is
+      assertThat(h.ran(true)).containsExactly("build-index", "merge-fragments",
+          "optimize-indices");
       assertThat(h.table.stats().fragmentRows()).containsExactly(450L, 450L, 100L, 300L);
       assertThat(h.table.stats().unindexedRows()).isZero();
       assertThat(h.table.indices()).singleElement()
@@ -75,15 +76,17 @@ class MaintenanceOnLanceTest {
   }
 
   /**
-   * A failure injected inside compaction, index build or cleanup (after Lance opened the table)
-   * never fails the batch; data and ledger stay intact; the next batch commits; the action is
-   * retried once its backoff has passed and then succeeds.
+   * A failure injected inside compaction, a tail merge, index build or cleanup (after Lance
+   * opened the table) never fails the batch; data and ledger stay intact; the next batch
+   * commits; the action is retried once its backoff has passed and then succeeds. Compaction
+   * runs without a vector index (size tiers); once the index exists the tail is merged instead.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"compact", "createIndex", "cleanupVersions"})
-  void aMaintenanceFailureLeavesDataAndLedgerIntactAndIsRetriedLater(String failing)
-      throws Exception {
-    OptimizePolicy p = quiet().everyCommits(2).indexMinRows(256).retainVersions(4).build();
+  @CsvSource({"compact,0", "mergeFragments,256", "createIndex,256", "cleanupVersions,256"})
+  void aMaintenanceFailureLeavesDataAndLedgerIntactAndIsRetriedLater(String failing,
+      long indexMinRows) throws Exception {
+    OptimizePolicy p = quiet().everyCommits(2).indexMinRows(indexMinRows).retainVersions(4)
+        .build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 4)) {
       boolean[] armed = {true};
       h.table.maintenance().afterOpen(op -> {
@@ -97,6 +100,7 @@ class MaintenanceOnLanceTest {
       }
       String label = switch (failing) {
         case "compact" -> "compact";
+        case "mergeFragments" -> "merge-fragments";
         case "createIndex" -> "build-index";
         default -> "cleanup";
       };
@@ -111,19 +115,21 @@ class MaintenanceOnLanceTest {
       assertThat(h.ran(false)).hasSize(1);
       assertThat(MaintenanceHarness.ids(h.table)).hasSize(1800).doesNotHaveDuplicates();
       assertThat(h.coldLastBatch("w", 4)).hasValue(5);
-      assertThat(h.table.indices()).isNotEmpty();
+      assertThat(h.table.indices().isEmpty()).isEqualTo(indexMinRows == 0);
     }
   }
 
   /**
-   * Another writer commits data while compaction, an index build or an index refresh is in
-   * flight on a handle opened before that commit. Both land (Lance rebases) or the maintenance
-   * fails and is retried; never a lost or duplicated row, and both ledgers are intact.
+   * Another writer commits data while compaction, a tail merge, an index build or an index
+   * refresh is in flight on a handle opened before that commit. Both land (Lance rebases) or the
+   * maintenance fails and is retried; never a lost or duplicated row, and both ledgers are
+   * intact. Compaction runs without a vector index; with one, the tail is merged instead.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"compact", "createIndex", "optimizeIndices"})
-  void aDataCommitRacingMaintenanceNeverLosesOrDuplicatesRows(String racing) throws Exception {
-    OptimizePolicy p = quiet().everyCommits(3).indexMinRows(256).build();
+  @CsvSource({"compact,0", "mergeFragments,256", "createIndex,256", "optimizeIndices,256"})
+  void aDataCommitRacingMaintenanceNeverLosesOrDuplicatesRows(String racing, long indexMinRows)
+      throws Exception {
+    OptimizePolicy p = quiet().everyCommits(3).indexMinRows(indexMinRows).build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000)) {
       int[] otherBatch = {0};
       h.table.maintenance().afterOpen(op -> {
