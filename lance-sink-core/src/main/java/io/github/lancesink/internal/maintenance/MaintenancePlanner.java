@@ -411,7 +411,7 @@ public final class MaintenancePlanner {
   /** Records a failure; the action is retried after the backoff (doubling, at most 32x). */
   public synchronized Instant failed(MaintenanceIntent intent, Instant now) {
     int n = failures.merge(intent.action(), 1, Integer::sum);
-    Instant at = now.plus(policy.retryBackoff().multipliedBy(1L << Math.min(n - 1, 5)));
+    Instant at = now.plus(ActionBackoff.delay(policy.retryBackoff(), n));
     notBefore.put(intent.action(), at);
     return at;
   }
