@@ -8,8 +8,8 @@ final class ActionBackoff {
 
   /**
    * The wait after the {@code failures}-th consecutive failure: {@code base}, doubling per
-   * failure, at most 32 x {@code base} (a table that keeps failing is retried about every half
-   * hour at the default one minute, not every minute, and never less often than that).
+   * failure, at most 32 x {@code base} (with the default one minute, an action that keeps
+   * failing is retried every 32 minutes, not every minute).
    */
   static Duration delay(Duration base, int failures) {
     return base.multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, 5));

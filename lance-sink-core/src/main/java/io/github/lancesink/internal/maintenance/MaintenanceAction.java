@@ -5,7 +5,7 @@ public enum MaintenanceAction {
   /** Retires a second vector index left by a retrain interrupted before its swap. */
   DROP_INDEX("drop-index", 1),
   COMPACT("compact", 2),
-  /** Merges exactly the listed fragments (beside an index build that reads the others). */
+  /** Merges exactly the listed fragments (the unindexed tail, or beside a build). */
   MERGE_FRAGMENTS("merge-fragments", 1),
   /** The build, then the drift baseline written to table config. */
   BUILD_INDEX("build-index", 2),

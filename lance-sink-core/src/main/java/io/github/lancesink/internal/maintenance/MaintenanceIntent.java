@@ -32,7 +32,10 @@ public sealed interface MaintenanceIntent {
     }
   }
 
-  /** Merges exactly the fragments {@code ids} (beside an index build that reads the others). */
+  /**
+   * Merges exactly the fragments {@code ids}: the unindexed tail before a refresh or in a stall,
+   * or, beside an index build, fragments it does not read.
+   */
   record MergeFragments(List<Long> ids) implements MaintenanceIntent {
     public MergeFragments {
       ids = List.copyOf(ids);
