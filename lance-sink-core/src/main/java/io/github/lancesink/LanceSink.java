@@ -6,17 +6,20 @@ import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.Ledger;
 import io.github.lancesink.internal.ReaderSource;
+import io.github.lancesink.internal.SinkConfig;
 import io.github.lancesink.internal.SinkProtocol;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.SimulatedFailure;
+import java.time.Clock;
 import java.util.OptionalLong;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes micro-batches to a Lance table with exactly-once effect.
+ * Writes micro-batches to a Lance table with exactly-once effect. Build it from {@link
+ * LanceSinkSettings} (or the builder's shortcut setters) plus the runtime hooks.
  *
  * <p>Every {@link #write} runs the same protocol: look up this writer's last batch in the dedup
  * ledger (kept as transaction properties inside the table's own commits); skip the batch if it
@@ -43,18 +46,18 @@ import org.slf4j.LoggerFactory;
 public final class LanceSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LanceSink.class);
 
-  private final LanceSinkConfig config;
+  private final SinkConfig config;
   private final LanceTable table;
   private final boolean ownsTable;
   private final EventBus events = new EventBus();
   private final Ledger ledger;
   private final SinkProtocol protocol;
 
-  LanceSink(LanceSinkConfig config, LanceTable table, boolean ownsTable) {
+  LanceSink(SinkConfig config, LanceTable table, boolean ownsTable) {
     this.config = config;
     this.table = table;
     this.ownsTable = ownsTable;
-    this.ledger = new Ledger(config.writerId(), config.lookback());
+    this.ledger = new Ledger(config.writerId(), config.settings().lookback());
     this.protocol = new SinkProtocol(config, table, ledger, events);
   }
 
@@ -75,7 +78,7 @@ public final class LanceSink implements AutoCloseable {
    * @throws LedgerException when exactly-once cannot be proven; nothing is written
    */
   public BatchResult write(long batchId, ArrowReader data) {
-    return write(batchId, config.sourceLineage(), data);
+    return write(batchId, config.settings().sourceLineage(), data);
   }
 
   /**
@@ -85,8 +88,8 @@ public final class LanceSink implements AutoCloseable {
   public BatchResult write(long batchId, String sourceLineage, ArrowReader data) {
     BatchSource source =
         config.writeMode().kind() == WriteMode.Kind.APPEND
-            ? new ReaderSource(data, config)
-            : new KeyedReaderSource(data, config);
+            ? new ReaderSource(data, config.settings())
+            : new KeyedReaderSource(data, config.settings());
     return write(batchId, sourceLineage, source);
   }
 
@@ -151,9 +154,14 @@ public final class LanceSink implements AutoCloseable {
     return table;
   }
 
-  /** The effective configuration (credentials redacted in its {@code toString}). */
-  public LanceSinkConfig config() {
-    return config;
+  /** The sink's settings (credentials redacted in their {@code toString}). */
+  public LanceSinkSettings settings() {
+    return config.settings();
+  }
+
+  /** The clock that stamps this sink's events (the one given to the builder). */
+  public Clock clock() {
+    return config.clock();
   }
 
   /** Drops the cached ledger so the next call re-reads it from the table. */
@@ -172,6 +180,6 @@ public final class LanceSink implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LanceSink{" + config + "}";
+    return "LanceSink{" + config.settings() + "}";
   }
 }

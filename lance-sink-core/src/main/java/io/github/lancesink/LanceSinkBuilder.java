@@ -1,5 +1,6 @@
 package io.github.lancesink;
 
+import io.github.lancesink.internal.SinkConfig;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -8,43 +9,40 @@ import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Builds a {@link LanceSink}. Setters reject bad values with {@link IllegalArgumentException};
- * {@link #build()} rejects missing or conflicting settings with {@link IllegalStateException}.
+ * Builds a {@link LanceSink} from {@link LanceSinkSettings} plus the runtime hooks that are not
+ * settings: a table port, the clock, the sleeper and a Resilience4j {@code RetryRegistry}.
+ *
+ * <p>The setting setters ({@link #tableUri}, {@link #writerId}, ...) are shortcuts that forward
+ * to one {@link LanceSinkSettings.Builder}, where every validation lives; {@link
+ * #settings(LanceSinkSettings)} replaces them all at once. Setters reject bad values with
+ * {@link IllegalArgumentException}; {@link #build()} rejects missing or conflicting settings
+ * with {@link IllegalStateException}.
  *
  * @since 0.1.0
  */
 public final class LanceSinkBuilder {
-  private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
-  private String tableUri;
+  private LanceSinkSettings.Builder settings = LanceSinkSettings.builder();
   private LanceTable table;
-  private Map<String, String> storageOptions = Map.of();
-  private String writerId;
-  private WriteMode writeMode = WriteMode.append();
-  private String vectorColumn;
-  private int vectorDimension;
-  private RetryPolicy retryPolicy = RetryPolicy.defaults();
-  private OptimizePolicy optimizePolicy = OptimizePolicy.defaults();
-  private int lookback = LanceSinkConfig.DEFAULT_LOOKBACK;
-  private String sourceLineage = "";
-  private LineagePolicy lineagePolicy = LineagePolicy.FAIL_ON_CHANGE;
-  private SchemaEvolution schemaEvolution = SchemaEvolution.STRICT;
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = Sleeper.SYSTEM;
   private RetryRegistry retryRegistry;
 
   LanceSinkBuilder() {}
 
-  /** Local path or object-store URI ({@code s3://bucket/path}) of the Lance dataset. */
+  /**
+   * Replaces every setting with {@code settings} (shortcut setters called later change this
+   * copy). The way engine adapters and drivers hand over one value.
+   */
+  public LanceSinkBuilder settings(LanceSinkSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings").toBuilder();
+    return this;
+  }
+
+  /** Shortcut for {@link LanceSinkSettings.Builder#tableUri}. */
   public LanceSinkBuilder tableUri(String uri) {
-    if (uri == null || uri.isBlank()) {
-      throw new IllegalArgumentException("tableUri must be a non-blank path or URI");
-    }
-    this.tableUri = uri;
+    settings.tableUri(uri);
     return this;
   }
 
@@ -57,89 +55,63 @@ public final class LanceSinkBuilder {
     return this;
   }
 
-  /** Options handed to Lance (endpoint, region, keys...). Credentials are never printed. */
+  /** Shortcut for {@link LanceSinkSettings.Builder#storageOptions}. */
   public LanceSinkBuilder storageOptions(Map<String, String> options) {
-    if (options == null) {
-      throw new IllegalArgumentException("storageOptions must not be null; use Map.of()");
-    }
-    options.forEach((k, v) -> {
-      if (k == null || v == null) {
-        throw new IllegalArgumentException(
-            "storageOptions must not contain null keys or values (key: " + k + ")");
-      }
-    });
-    this.storageOptions = Map.copyOf(options);
+    settings.storageOptions(options);
     return this;
   }
 
-  /**
-   * The stable dedup namespace of this pipeline: 1 to 128 characters from {@code
-   * [A-Za-z0-9._-]}, starting with a letter or digit. Never share it between live pipelines.
-   */
+  /** Shortcut for {@link LanceSinkSettings.Builder#writerId}. */
   public LanceSinkBuilder writerId(String id) {
-    if (id == null || !WRITER_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException(
-          "writerId must be 1-128 characters of [A-Za-z0-9._-] starting with a letter or digit,"
-              + " was '" + id + "'");
-    }
-    this.writerId = id;
+    settings.writerId(id);
     return this;
   }
 
+  /** Shortcut for {@link LanceSinkSettings.Builder#writeMode}. */
   public LanceSinkBuilder writeMode(WriteMode mode) {
-    this.writeMode = Objects.requireNonNull(mode, "writeMode");
+    settings.writeMode(mode);
     return this;
   }
 
-  /** Validates {@code column} as {@code FixedSizeList<float32>[dimension]} in every batch. */
+  /** Shortcut for {@link LanceSinkSettings.Builder#vectorColumn}. */
   public LanceSinkBuilder vectorColumn(String column, int dimension) {
-    if (column == null || column.isBlank()) {
-      throw new IllegalArgumentException("vector column must be a non-blank column name");
-    }
-    if (dimension < 1 || dimension > 65_536) {
-      throw new IllegalArgumentException(
-          "vector dimension must be within [1, 65536], was " + dimension);
-    }
-    this.vectorColumn = column;
-    this.vectorDimension = dimension;
+    settings.vectorColumn(column, dimension);
     return this;
   }
 
+  /** Shortcut for {@link LanceSinkSettings.Builder#retryPolicy}. */
   public LanceSinkBuilder retryPolicy(RetryPolicy policy) {
-    this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+    settings.retryPolicy(policy);
     return this;
   }
 
+  /** Shortcut for {@link LanceSinkSettings.Builder#optimizePolicy}. */
   public LanceSinkBuilder optimizePolicy(OptimizePolicy policy) {
-    this.optimizePolicy = Objects.requireNonNull(policy, "optimizePolicy");
+    settings.optimizePolicy(policy);
     return this;
   }
 
-  /**
-   * How many versions a cold ledger lookup walks back at most (default 1,000). If this
-   * writer's last marker is older, the sink fails closed instead of re-writing.
-   */
+  /** Shortcut for {@link LanceSinkSettings.Builder#lookback}. */
   public LanceSinkBuilder lookback(int versions) {
-    if (versions < 1 || versions > 10_000_000) {
-      throw new IllegalArgumentException("lookback must be within [1, 10000000], was " + versions);
-    }
-    this.lookback = versions;
+    settings.lookback(versions);
     return this;
   }
 
-  /** The default source lineage, such as a Spark query id. Empty means none. */
+  /** Shortcut for {@link LanceSinkSettings.Builder#sourceLineage}. */
   public LanceSinkBuilder sourceLineage(String lineage) {
-    this.sourceLineage = lineage == null ? "" : lineage;
+    settings.sourceLineage(lineage);
     return this;
   }
 
+  /** Shortcut for {@link LanceSinkSettings.Builder#lineagePolicy}. */
   public LanceSinkBuilder lineagePolicy(LineagePolicy policy) {
-    this.lineagePolicy = Objects.requireNonNull(policy, "lineagePolicy");
+    settings.lineagePolicy(policy);
     return this;
   }
 
+  /** Shortcut for {@link LanceSinkSettings.Builder#schemaEvolution}. */
   public LanceSinkBuilder schemaEvolution(SchemaEvolution evolution) {
-    this.schemaEvolution = Objects.requireNonNull(evolution, "schemaEvolution");
+    settings.schemaEvolution(evolution);
     return this;
   }
 
@@ -163,46 +135,18 @@ public final class LanceSinkBuilder {
 
   /** Validates the settings and opens the sink. Opening does not touch storage. */
   public LanceSink build() {
-    if (writerId == null) {
-      throw new IllegalStateException("writerId is required: the stable dedup namespace");
-    }
+    LanceSinkSettings s = settings.build();
+    String tableUri = s.tableUri().orElse(null);
     if (tableUri == null && table == null) {
       throw new IllegalStateException("tableUri (or a table port) is required");
     }
     if (tableUri != null && table != null) {
       throw new IllegalStateException("set either tableUri or table, not both");
     }
-    if (vectorColumn != null && writeMode.kind() != WriteMode.Kind.APPEND
-        && writeMode.keys().contains(vectorColumn)) {
-      throw new IllegalStateException(
-          "the vector column '" + vectorColumn + "' cannot also be a key column");
-    }
-    int subVectors = optimizePolicy.indexSubVectors();
-    if (optimizePolicy.enabled() && subVectors > 0 && vectorDimension > 0
-        && vectorDimension % subVectors != 0) {
-      throw new IllegalStateException("OptimizePolicy.indexSubVectors=" + subVectors
-          + " does not divide the vector dimension " + vectorDimension + " of '" + vectorColumn
-          + "'; choose a divisor or leave it 0 to derive it");
-    }
-    LanceSinkConfig config =
-        new LanceSinkConfig(
-            tableUri != null ? tableUri : table.displayUri(),
-            storageOptions,
-            writerId,
-            writeMode,
-            Optional.ofNullable(vectorColumn),
-            vectorDimension,
-            retryPolicy,
-            optimizePolicy,
-            lookback,
-            sourceLineage,
-            lineagePolicy,
-            schemaEvolution,
-            clock,
-            sleeper,
-            retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
+    SinkConfig config = new SinkConfig(s, clock, sleeper,
+        retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
     boolean owns = table == null;
-    LanceTable port = owns ? new NativeLanceTable(tableUri, storageOptions) : table;
+    LanceTable port = owns ? new NativeLanceTable(tableUri, s.storageOptions()) : table;
     return new LanceSink(config, port, owns);
   }
 }

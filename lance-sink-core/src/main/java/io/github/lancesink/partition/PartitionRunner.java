@@ -44,7 +44,7 @@ public final class PartitionRunner implements AutoCloseable {
     this.sink = sink;
     this.allocator = new RootAllocator();
     this.loop = new PartitionLoop(new LoopSettings(b.lister.toString(), b.lister, b.layout,
-        b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.config().clock(), b.sleeper),
+        b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.clock(), b.sleeper),
         sink, new ReaderWrite(b.reader, allocator));
     b.listeners.forEach(loop::onEvent);
   }
@@ -71,7 +71,7 @@ public final class PartitionRunner implements AutoCloseable {
 
   /** Runs cycles for at most {@code maxRunTime}, then returns (a scheduled restart). */
   public RunSummary runFor(Duration maxRunTime) {
-    return loop.runUntil(sink.config().clock().instant().plus(maxRunTime), () -> false);
+    return loop.runUntil(sink.clock().instant().plus(maxRunTime), () -> false);
   }
 
   /** Ends the current run after the partition in progress. Thread-safe. */
@@ -188,7 +188,7 @@ public final class PartitionRunner implements AutoCloseable {
         throw new IllegalStateException("lister, reader and sink are required");
       }
       LanceSink main = sinkBuilder.build();
-      WriteMode mode = main.config().writeMode();
+      WriteMode mode = main.settings().writeMode();
       if (late.kind() == LateDataPolicy.Kind.REPROCESS) {
         if (mode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
           main.close();

@@ -1,6 +1,6 @@
 package io.github.lancesink.internal.partition;
 
-import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.ReaderSource;
@@ -11,7 +11,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 public final class Sources {
   private Sources() {}
 
-  public static BatchSource of(ArrowReader reader, LanceSinkConfig config) {
+  public static BatchSource of(ArrowReader reader, LanceSinkSettings config) {
     return config.writeMode().kind() == WriteMode.Kind.APPEND
         ? new ReaderSource(reader, config)
         : new KeyedReaderSource(reader, config);

@@ -41,8 +41,8 @@ import org.apache.spark.sql.types.StructType;
  *     SparkBatchDriver driver = SparkBatchDriver.builder()
  *         .spark(spark)
  *         .table(table)   // also takes table.faults()
- *         .function(sink -> new ItemsSync(sink.writerId("items-sync")
- *             .writeMode(WriteMode.upsert("id")).build()))
+ *         .function(sink -> new ItemsSync(sink.settings(LanceSinkSettings.builder()
+ *             .writerId("items-sync").writeMode(WriteMode.upsert("id")).build()).build()))
  *         .build()) {
  *   driver.submit(rows, schema);
  *   driver.crashOnNextBatch(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
@@ -362,7 +362,8 @@ public final class SparkBatchDriver implements AutoCloseable {
     /**
      * Builds the team's foreachBatch function on every (re)start from a pre-wired {@link
      * LanceForeachBatch.Builder} (table, clock and result listener set); the factory sets the
-     * rest ({@code writerId}, write mode, ...) and calls {@code build()}.
+     * rest (its {@code LanceSinkSettings}: writer id, write mode, ...) and calls {@code
+     * build()}.
      */
     public Builder function(
         Function<LanceForeachBatch.Builder, VoidFunction2<Dataset<Row>, Long>> factory) {

@@ -1,12 +1,13 @@
 package io.github.lancesink.spark.partition;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.internal.partition.PartitionLoop;
 import io.github.lancesink.internal.partition.TaggedSource;
 import io.github.lancesink.partition.CycleResult;
 import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.RunSummary;
+import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spark.internal.HadoopPartitionLister;
 import io.github.lancesink.spark.internal.ParquetPartitionSource;
 import io.github.lancesink.spark.internal.SparkBatchSource;
@@ -15,6 +16,7 @@ import io.github.lancesink.spi.BatchSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,10 +28,13 @@ import org.apache.spark.sql.SparkSession;
  * a Lance table, one complete partition per batch, with exactly-once effect.
  *
  * <pre>{@code
- * try (SparkPartitionRunner runner = SparkPartitionRunner.builder(spark)
- *     .basePath("s3a://feeds/ads/")
+ * LanceSinkSettings settings = LanceSinkSettings.builder()
  *     .tableUri("s3://index/ads.lance").writerId("ads-partitions")
  *     .writeMode(WriteMode.replaceGroups("minute_ts")).vectorColumn("vector", 128)
+ *     .build();
+ * try (SparkPartitionRunner runner = SparkPartitionRunner.builder(spark)
+ *     .basePath("s3a://feeds/ads/")
+ *     .settings(settings)
  *     .completeness(CompletenessRule.defaults())
  *     .lagPolicy(LagPolicy.catchUp())
  *     .cadence(Duration.ofMinutes(1))
@@ -95,7 +100,7 @@ public final class SparkPartitionRunner implements AutoCloseable {
    * documented way to restart on a schedule. Resuming needs nothing but a new runner.
    */
   public RunSummary runFor(Duration maxRunTime) {
-    return loop.runUntil(sink.config().clock().instant().plus(maxRunTime), () -> false);
+    return loop.runUntil(sink.clock().instant().plus(maxRunTime), () -> false);
   }
 
   /** Ends the current run after the partition in progress. Thread-safe. */
@@ -126,20 +131,21 @@ public final class SparkPartitionRunner implements AutoCloseable {
 
   /** Builds the loop from the builder's settings (kept here so the builder stays small). */
   static SparkPartitionRunner create(SparkPartitionRunnerBuilder b) {
-    SparkSinkSettings settings = new SparkSinkSettings(b.tableUri, b.storageOptions, b.writerId,
-        b.writeMode, b.vectorColumn, b.dimension, b.retryPolicy, b.optimizePolicy, null,
-        b.lookback, b.options, List.of(), null);
+    SparkSinkSettings settings = new SparkSinkSettings(b.settings, Map.copyOf(b.options),
+        List.of(), null);
     SparkSinkSettings.Resolved resolved = settings.resolve(b.session);
-    LanceSinkBuilder sb = resolved.sinkBuilder().clock(b.clock).sleeper(b.sleeper);
-    LanceSink sink = sb.build();
+    LanceSinkSettings sinkSettings = resolved.settings();
+    LanceSink sink = LanceSink.builder().settings(sinkSettings).clock(b.clock)
+        .sleeper(b.sleeper).build();
+    TableFactory tables = settings.tables(resolved);
     HadoopPartitionLister lister = new HadoopPartitionLister(b.basePath,
         b.session.sparkContext().hadoopConfiguration());
     UnaryOperator<BatchSource> decorate = b.sourceDecorator;
     var loop = new PartitionLoop(b.loopSettings(lister), sink, (s, id, p, tags) -> {
       BatchSource source = decorate.apply(new ParquetPartitionSource(b.session, lister, p,
-          df -> new SparkBatchSource(df, b.tableUri, resolved.storageOptions(), b.writeMode,
-              b.vectorColumn, b.dimension, List.of(), resolved.arrowBatchRows())));
-      return s.write(id, s.config().sourceLineage(), new TaggedSource(source, tags));
+          df -> new SparkBatchSource(df, tables, sinkSettings, List.of(),
+              resolved.arrowBatchRows())));
+      return s.write(id, sinkSettings.sourceLineage(), new TaggedSource(source, tags));
     });
     b.listeners.forEach(loop::onEvent);
     return new SparkPartitionRunner(loop, sink);

@@ -1,7 +1,6 @@
 package io.github.lancesink.spark.partition;
 
-import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.Sleeper;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.partition.LoopSettings;
@@ -12,9 +11,8 @@ import io.github.lancesink.partition.LateDataPolicy;
 import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.PartitionLayout;
 import io.github.lancesink.partition.PartitionLister;
-import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.LanceSinkOptions;
+import io.github.lancesink.spark.internal.SparkSinkSettings;
 import io.github.lancesink.spi.BatchSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +28,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Builds a {@link SparkPartitionRunner}. Setters reject bad values with {@link
  * IllegalArgumentException}; {@link #build()} rejects missing or conflicting settings with
- * {@link IllegalStateException}. Sink settings not given here come from the Spark session conf
- * keys in {@link LanceSinkOptions}, as for {@code LanceForeachBatch}.
+ * {@link IllegalStateException}. Sink settings not given explicitly in {@link
+ * #settings(LanceSinkSettings)} come from the Spark session conf keys in {@link
+ * LanceSinkOptions}, as for {@code LanceForeachBatch}.
  *
  * @since 0.1.0
  */
@@ -39,18 +38,9 @@ public final class SparkPartitionRunnerBuilder {
   /** How often a run lists the base path by default: one minute. */
   public static final Duration DEFAULT_CADENCE = Duration.ofMinutes(1);
 
-  private final LanceSinkBuilder check = LanceSink.builder();
   final SparkSession session;
   String basePath;
-  String tableUri;
-  Map<String, String> storageOptions = Map.of();
-  String writerId;
-  WriteMode writeMode = WriteMode.append();
-  String vectorColumn;
-  int dimension;
-  RetryPolicy retryPolicy;
-  OptimizePolicy optimizePolicy;
-  Integer lookback;
+  LanceSinkSettings settings;
   final Map<String, String> options = new HashMap<>();
   PartitionLayout layout = PartitionLayout.defaults();
   CompletenessRule rule = CompletenessRule.defaults();
@@ -76,67 +66,20 @@ public final class SparkPartitionRunnerBuilder {
     return this;
   }
 
-  /** Local path or object-store URI of the Lance dataset; executors must reach it too. */
-  public SparkPartitionRunnerBuilder tableUri(String uri) {
-    check.tableUri(uri);
-    this.tableUri = uri;
-    return this;
-  }
-
-  /** Options handed to Lance on the driver and on executors. Never printed. */
-  public SparkPartitionRunnerBuilder storageOptions(Map<String, String> options) {
-    check.storageOptions(options);
-    this.storageOptions = Map.copyOf(options);
-    return this;
-  }
-
   /**
-   * The stable dedup namespace, which also holds the watermark. Never share it with another
-   * pipeline writing the same table.
+   * The sink settings (required), with a table URI that executors reach too. The writer id
+   * also holds the watermark: never share it with another pipeline writing the same table. The
+   * write mode decides how partitions are applied; {@code replaceGroups} is required to
+   * re-process late data. The lookback also bounds the late-data history.
    */
-  public SparkPartitionRunnerBuilder writerId(String id) {
-    check.writerId(id);
-    this.writerId = id;
-    return this;
-  }
-
-  /** How partitions are applied; {@code replaceGroups} is required to re-process late data. */
-  public SparkPartitionRunnerBuilder writeMode(WriteMode mode) {
-    this.writeMode = Objects.requireNonNull(mode, "writeMode");
-    return this;
-  }
-
-  /** The vector column, a Spark {@code ARRAY<FLOAT>} stored as {@code FixedSizeList}. */
-  public SparkPartitionRunnerBuilder vectorColumn(String column, int dimension) {
-    check.vectorColumn(column, dimension);
-    this.vectorColumn = column;
-    this.dimension = dimension;
-    return this;
-  }
-
-  public SparkPartitionRunnerBuilder retryPolicy(RetryPolicy policy) {
-    this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
-    return this;
-  }
-
-  public SparkPartitionRunnerBuilder optimizePolicy(OptimizePolicy policy) {
-    this.optimizePolicy = Objects.requireNonNull(policy, "optimizePolicy");
-    return this;
-  }
-
-  /** Versions a cold ledger lookup (and the late-data history) walks back at most. */
-  public SparkPartitionRunnerBuilder lookback(int versions) {
-    check.lookback(versions);
-    this.lookback = versions;
+  public SparkPartitionRunnerBuilder settings(LanceSinkSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
     return this;
   }
 
   /** A writer option, one of the {@link LanceSinkOptions} keys. */
   public SparkPartitionRunnerBuilder option(String key, String value) {
-    if (key == null || !key.startsWith(LanceSinkOptions.PREFIX) || value == null) {
-      throw new IllegalArgumentException("option keys start with '" + LanceSinkOptions.PREFIX
-          + "' and values are non-null; key was '" + key + "'");
-    }
+    LanceSinkOptions.requireKey(key, value);
     options.put(key, value);
     return this;
   }
@@ -210,23 +153,18 @@ public final class SparkPartitionRunnerBuilder {
     if (basePath == null) {
       throw new IllegalStateException("basePath is required: the partitioned directory to list");
     }
-    if (tableUri == null) {
-      throw new IllegalStateException("tableUri is required");
+    if (settings == null) {
+      throw new IllegalStateException("settings are required: .settings(LanceSinkSettings"
+          + ".builder().tableUri(..).writerId(..).build())");
     }
-    if (writerId == null) {
-      throw new IllegalStateException("writerId is required: the dedup and watermark namespace");
-    }
-    if (late.kind() == LateDataPolicy.Kind.REPROCESS) {
-      if (writeMode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
-        throw new IllegalStateException("LateDataPolicy.reprocess() needs"
-            + " WriteMode.replaceGroups(column): re-processing a partition in " + writeMode
-            + " mode would write its rows twice. Use LateDataPolicy.report(), or replaceGroups"
-            + " with a group column that identifies the partition's rows.");
-      }
-    }
-    if (writeMode.kind() != WriteMode.Kind.APPEND && writeMode.keys().contains(vectorColumn)) {
-      throw new IllegalStateException(
-          "the vector column '" + vectorColumn + "' cannot also be a key column");
+    SparkSinkSettings.requireOneTable(settings, null, null);
+    WriteMode writeMode = settings.writeMode();
+    if (late.kind() == LateDataPolicy.Kind.REPROCESS
+        && writeMode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
+      throw new IllegalStateException("LateDataPolicy.reprocess() needs"
+          + " WriteMode.replaceGroups(column): re-processing a partition in " + writeMode
+          + " mode would write its rows twice. Use LateDataPolicy.report(), or replaceGroups"
+          + " with a group column that identifies the partition's rows.");
     }
     return SparkPartitionRunner.create(this);
   }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
@@ -53,11 +54,18 @@ class PartitionRunnerTest {
   }
 
   private SparkPartitionRunnerBuilder runner() {
+    return runner(WriteMode.append());
+  }
+
+  private SparkPartitionRunnerBuilder runner(WriteMode mode) {
     return SparkPartitionRunner.builder(spark)
-        .basePath(dir.resolve("feed").toString())
-        .tableUri(table).writerId("feed-sync")
-        .vectorColumn("vector", PartitionFiles.DIM)
-        .completeness(CompletenessRule.successMarker())
+        .settings(LanceSinkSettings.builder()
+            .tableUri(table)
+            .writerId("feed-sync")
+            .writeMode(mode)
+            .vectorColumn("vector", PartitionFiles.DIM)
+            .build())
+        .basePath(dir.resolve("feed").toString()).completeness(CompletenessRule.successMarker())
         .clock(clock).sleeper(d -> clock.advance(d));
   }
 
@@ -242,7 +250,7 @@ class PartitionRunnerTest {
 
   @Test
   void reprocessWithoutReplaceGroupsIsRejectedBeforeAnythingRuns() {
-    assertThatThrownBy(() -> runner().writeMode(WriteMode.append())
+    assertThatThrownBy(() -> runner(WriteMode.append())
         .lateDataPolicy(io.github.lancesink.partition.LateDataPolicy.reprocess()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("replaceGroups")
