@@ -141,7 +141,7 @@ class LanceSinkSettingsTest {
 
   /**
    * Purpose: the sink builder's setting setters are shortcuts onto the settings builder, never
-   * a second copy of a setting. Pass: every public setter of LanceSinkBuilder that is not a
+   * a second copy of a setting. Pass: every public setter of LanceSink.Builder that is not a
    * runtime hook has a twin on LanceSinkSettings.Builder, and a sink built from settings
    * reports exactly those settings.
    */
@@ -149,12 +149,12 @@ class LanceSinkSettingsTest {
   void sinkBuilderSettersAreShortcutsOntoTheSettingsBuilder() throws Exception {
     var hooks = java.util.Set.of("table", "clock", "sleeper", "retryRegistry", "settings",
         "build");
-    for (var m : LanceSinkBuilder.class.getDeclaredMethods()) {
+    for (var m : LanceSink.Builder.class.getDeclaredMethods()) {
       if (!java.lang.reflect.Modifier.isPublic(m.getModifiers()) || hooks.contains(m.getName())) {
         continue;
       }
       assertThat(LanceSinkSettings.Builder.class.getMethod(m.getName(), m.getParameterTypes()))
-          .as("LanceSinkBuilder.%s has a twin on LanceSinkSettings.Builder", m.getName())
+          .as("LanceSink.Builder.%s has a twin on LanceSinkSettings.Builder", m.getName())
           .isNotNull();
     }
     LanceSinkSettings s = full().toBuilder().tableUri("/tmp/never-opened.lance").build();

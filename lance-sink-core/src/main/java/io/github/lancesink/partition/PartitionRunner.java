@@ -1,7 +1,6 @@
 package io.github.lancesink.partition;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.Sleeper;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.partition.LoopSettings;
@@ -104,7 +103,7 @@ public final class PartitionRunner implements AutoCloseable {
   public static final class Builder {
     private PartitionLister lister;
     private PartitionReader reader;
-    private LanceSinkBuilder sinkBuilder;
+    private LanceSink.Builder sinkBuilder;
     private PartitionLayout layout = PartitionLayout.defaults();
     private CompletenessRule rule = CompletenessRule.defaults();
     private LagPolicy lag = LagPolicy.defaults();
@@ -131,7 +130,7 @@ public final class PartitionRunner implements AutoCloseable {
      * The sink settings (table, writer id, write mode, clock...). The runner builds its sink
      * from them; the sink's clock is the runner's clock.
      */
-    public Builder sink(LanceSinkBuilder sink) {
+    public Builder sink(LanceSink.Builder sink) {
       this.sinkBuilder = Objects.requireNonNull(sink, "sink");
       return this;
     }

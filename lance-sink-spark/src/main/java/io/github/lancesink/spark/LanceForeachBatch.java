@@ -2,7 +2,6 @@ package io.github.lancesink.spark;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.spark.internal.SparkBatchSource;
@@ -115,7 +114,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
   private LanceSink sink(Dataset<Row> batch) {
     if (sink == null) {
       resolved = settings.resolve(batch.sparkSession());
-      LanceSinkBuilder b = LanceSink.builder().settings(resolved.settings());
+      LanceSink.Builder b = LanceSink.builder().settings(resolved.settings());
       if (clock != null) {
         b.clock(clock);
       }

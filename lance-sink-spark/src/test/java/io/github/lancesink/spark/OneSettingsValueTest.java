@@ -3,7 +3,7 @@ package io.github.lancesink.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.LanceSinkSettings;
-import io.github.lancesink.spark.partition.SparkPartitionRunnerBuilder;
+import io.github.lancesink.spark.partition.SparkPartitionRunner;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
@@ -32,7 +32,7 @@ class OneSettingsValueTest {
     settingSetters.remove("build");
     assertThat(settingSetters).contains("writerId", "tableUri", "vectorColumn", "lookback");
     for (Class<?> spark : new Class<?>[] {
-        LanceForeachBatch.Builder.class, SparkPartitionRunnerBuilder.class}) {
+        LanceForeachBatch.Builder.class, SparkPartitionRunner.Builder.class}) {
       assertThat(publicMethods(spark)).as(spark.getName()).doesNotContainAnyElementsOf(
           settingSetters);
       assertThat(spark.getMethod("settings", LanceSinkSettings.class).getReturnType())

@@ -1,7 +1,6 @@
 package io.github.lancesink.testkit;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -127,8 +126,8 @@ public abstract class LanceTableContractSupport {
   }
 
   /** Like {@link #sink(LanceTable)} with extra settings applied by {@code customize}. */
-  protected final LanceSink sink(LanceTable port, UnaryOperator<LanceSinkBuilder> customize) {
-    LanceSinkBuilder b = LanceSink.builder()
+  protected final LanceSink sink(LanceTable port, UnaryOperator<LanceSink.Builder> customize) {
+    LanceSink.Builder b = LanceSink.builder()
         .table(port)
         .writerId(WRITER)
         .vectorColumn("vector", dimension())

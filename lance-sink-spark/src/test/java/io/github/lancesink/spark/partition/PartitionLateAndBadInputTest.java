@@ -48,11 +48,11 @@ class PartitionLateAndBadInputTest {
     table = dir.resolve("items.lance").toString();
   }
 
-  private SparkPartitionRunnerBuilder runner() {
+  private SparkPartitionRunner.Builder runner() {
     return runner(WriteMode.append());
   }
 
-  private SparkPartitionRunnerBuilder runner(WriteMode mode) {
+  private SparkPartitionRunner.Builder runner(WriteMode mode) {
     return SparkPartitionRunner.builder(spark)
         .settings(LanceSinkSettings.builder()
             .tableUri(table)
@@ -75,7 +75,7 @@ class PartitionLateAndBadInputTest {
     files.complete(1, 5);
     files.complete(2, 5);
     List<PartitionEvent.LateDataDetected> events = new CopyOnWriteArrayList<>();
-    SparkPartitionRunnerBuilder b = runner().lateDataPolicy(LateDataPolicy.report())
+    SparkPartitionRunner.Builder b = runner().lateDataPolicy(LateDataPolicy.report())
         .onEvent(e -> {
           if (e instanceof PartitionEvent.LateDataDetected l) {
             events.add(l);

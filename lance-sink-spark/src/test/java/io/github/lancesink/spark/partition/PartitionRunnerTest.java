@@ -53,11 +53,11 @@ class PartitionRunnerTest {
     table = dir.resolve("items.lance").toString();
   }
 
-  private SparkPartitionRunnerBuilder runner() {
+  private SparkPartitionRunner.Builder runner() {
     return runner(WriteMode.append());
   }
 
-  private SparkPartitionRunnerBuilder runner(WriteMode mode) {
+  private SparkPartitionRunner.Builder runner(WriteMode mode) {
     return SparkPartitionRunner.builder(spark)
         .settings(LanceSinkSettings.builder()
             .tableUri(table)
@@ -151,7 +151,7 @@ class PartitionRunnerTest {
   @Test
   void skipToLatestAfterAnOutageJumpsRecordsTheRangeAndNeverGoesBack() {
     List<PartitionEvent.PartitionsSkipped> events = new CopyOnWriteArrayList<>();
-    SparkPartitionRunnerBuilder b = runner().lagPolicy(LagPolicy.skipToLatest(
+    SparkPartitionRunner.Builder b = runner().lagPolicy(LagPolicy.skipToLatest(
         Duration.ofMinutes(3))).onEvent(e -> {
           if (e instanceof PartitionEvent.PartitionsSkipped s) {
             events.add(s);
@@ -228,7 +228,7 @@ class PartitionRunnerTest {
   void runForStopsAtItsDeadlineAndANewRunnerResumesFromTheTable() {
     int[] next = {1};
     files.complete(next[0]++, 5);
-    SparkPartitionRunnerBuilder b = runner().cadence(Duration.ofMinutes(1)).sleeper(d -> {
+    SparkPartitionRunner.Builder b = runner().cadence(Duration.ofMinutes(1)).sleeper(d -> {
       clock.advance(d);
       files.complete(next[0]++, 5); // a partition lands while the runner sleeps
     });
