@@ -150,17 +150,36 @@ class SparkBatchDriverTest {
     }
   }
 
-  /** Table-level crash points need the table's fault script; the driver says so. */
+  /**
+   * Table-level crash points need the table's fault script: a fault wrapper brings its own, a
+   * plain port (a proxy here) does not, and the driver says how to give one.
+   */
   @Test
   void tableLevelCrashWithoutFaultsIsRejected(SparkSession spark) {
     try (InMemoryLanceTable fake = InMemoryLanceTable.create();
-        FaultInjectingTable table = new FaultInjectingTable(fake, new Faults());
+        FaultInjectingTable wrapped = new FaultInjectingTable(fake, new Faults());
+        SparkBatchDriver withFaults = SparkBatchDriver.builder().spark(spark)
+            .table((io.github.lancesink.spi.LanceTable) wrapped)
+            .function(b -> b.settings(W).build()).build();
         SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark)
-            .table((io.github.lancesink.spi.LanceTable) table)
-            .function(b -> b.settings(W).build()).build()) {
+            .table(plainPort(fake)).function(b -> b.settings(W).build()).build()) {
+      withFaults.crashOnNextBatch(CrashPoint.BEFORE_WRITE);
       assertThatThrownBy(() -> driver.crashOnNextBatch(CrashPoint.BEFORE_WRITE))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining(".faults(");
     }
+  }
+
+  private static io.github.lancesink.spi.LanceTable plainPort(
+      io.github.lancesink.spi.LanceTable delegate) {
+    return (io.github.lancesink.spi.LanceTable) java.lang.reflect.Proxy.newProxyInstance(
+        delegate.getClass().getClassLoader(),
+        new Class<?>[] {io.github.lancesink.spi.LanceTable.class}, (proxy, method, args) -> {
+          try {
+            return method.invoke(delegate, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Test

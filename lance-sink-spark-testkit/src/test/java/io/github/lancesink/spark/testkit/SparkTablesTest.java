@@ -98,7 +98,7 @@ class SparkTablesTest {
             .writerId("w")
             .build())
         .build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("tableUri (or a table");
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a table is required");
     assertThatThrownBy(() -> LanceForeachBatch.builder()
         .settings(LanceSinkSettings.builder()
             .writerId("w")
