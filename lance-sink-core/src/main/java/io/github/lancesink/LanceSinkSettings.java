@@ -363,7 +363,7 @@ public final class LanceSinkSettings implements Serializable {
         throw new IllegalStateException(
             "the vector column '" + vectorColumn + "' cannot also be a key column");
       }
-      int subVectors = optimizePolicy.indexSubVectors();
+      int subVectors = optimizePolicy.indexing().subVectors();
       if (optimizePolicy.enabled() && subVectors > 0 && vectorDimension > 0
           && vectorDimension % subVectors != 0) {
         throw new IllegalStateException("OptimizePolicy.indexSubVectors=" + subVectors

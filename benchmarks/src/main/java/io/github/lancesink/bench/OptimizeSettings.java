@@ -39,9 +39,9 @@ record OptimizeSettings(String mode, int batches, int rows, int dim, int window,
     return new OptimizeSettings(mode, batches, (int) get(mode, "rows", paced ? 2000 : 1000),
         (int) get(mode, "dim", paced ? 128 : 64), window, interval, (int) get(mode, "queries", 20),
         (int) Math.max(1, get(mode, "freshEvery", Math.max(1, windows / 4))),
-        (int) get(mode, "runs", 1), get(mode, "bound.fragments", p.maxFragments()),
-        get(mode, "bound.unindexed", 2 * p.maxUnindexedRows()),
-        get(mode, "bound.segments", p.maxIndexDeltas() + 1L));
+        (int) get(mode, "runs", 1), get(mode, "bound.fragments", p.triggers().maxFragments()),
+        get(mode, "bound.unindexed", 2 * p.triggers().maxUnindexedRows()),
+        get(mode, "bound.segments", p.indexing().maxDeltas() + 1L));
   }
 
   private static long get(String mode, String key, long def) {

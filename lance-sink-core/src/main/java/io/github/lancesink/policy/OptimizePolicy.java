@@ -2,6 +2,7 @@ package io.github.lancesink.policy;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +41,7 @@ import java.util.TreeSet;
  * @since 0.1.0
  */
 public final class OptimizePolicy implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   /** Background: maintenance never adds latency to a batch. */
   public static final MaintenanceMode DEFAULT_MODE = MaintenanceMode.BACKGROUND;
@@ -80,50 +81,80 @@ public final class OptimizePolicy implements Serializable {
   private static final OptimizePolicy DEFAULTS = new Builder().build();
   private static final OptimizePolicy NEVER = new OptimizePolicy(new Builder(), false);
 
+  /**
+   * When a run starts (any one trigger). Zero turns a trigger off.
+   *
+   * @param everyCommits run every this many data commits
+   * @param interval run when this much time passed since the last run
+   * @param maxFragments run above this many fragments; background: writes slow down above 3/4
+   *     of it and stop above it
+   * @param maxUnindexedRows once a vector index exists, unindexed rows are indexed in batches of
+   *     about this many; background: writes slow down above 1.5x and stop above 2x
+   * @param maxDeletedRatio run (and compact) when deleted rows exceed this fraction of all rows
+   */
+  public record Triggers(int everyCommits, Duration interval, int maxFragments,
+      long maxUnindexedRows, double maxDeletedRatio) implements Serializable {}
+
+  /**
+   * How fragments are merged.
+   *
+   * @param targetRowsPerFragment small fragments are merged into fragments of about this size
+   * @param fanIn size tiers are this factor apart, and a tier is merged once it (with the tiers
+   *     below it) holds this many fragments: larger values rewrite rows fewer times but leave
+   *     more small fragments between merges
+   */
+  public record Compaction(long targetRowsPerFragment, int fanIn) implements Serializable {}
+
+  /**
+   * The vector index and the scalar key indices.
+   *
+   * @param minRows build the vector index once the table has this many rows; 0 never builds it
+   * @param type the index type ({@code AUTO} picks IVF_SQ)
+   * @param partitions IVF partitions; 0 derives them from the row count at build time
+   * @param subVectors PQ sub-vectors; 0 derives them from the dimension
+   * @param metric the distance metric
+   * @param maxDeltas delta index segments allowed before they are merged
+   * @param retrainDrift retrain when rows added since training exceed this fraction of the
+   *     trained rows; 0 never retrains
+   * @param scalarColumns columns that get a BTREE index (the write mode's keys are always added)
+   */
+  public record Indexing(long minRows, VectorIndexType type, int partitions, int subVectors,
+      DistanceMetric metric, int maxDeltas, double retrainDrift, Set<String> scalarColumns)
+      implements Serializable {
+    public Indexing {
+      scalarColumns = Collections.unmodifiableSortedSet(new TreeSet<>(scalarColumns));
+    }
+  }
+
+  /**
+   * Versions kept and added.
+   *
+   * @param retainVersions cleanup keeps this many newest versions (how far back you can read or
+   *     restore); any value is safe for the dedup ledger, which cleanup checkpoints first
+   * @param maxVersionsPerCommit the most versions one maintenance run may add
+   */
+  public record Retention(int retainVersions, int maxVersionsPerCommit) implements Serializable {}
+
   private final boolean enabled;
   private final MaintenanceMode mode;
   private final Duration budget;
-  private final int everyCommits;
-  private final Duration interval;
-  private final int maxFragments;
-  private final long maxUnindexedRows;
-  private final double maxDeletedRatio;
-  private final long targetRowsPerFragment;
-  private final long indexMinRows;
-  private final VectorIndexType indexType;
-  private final int indexPartitions;
-  private final int indexSubVectors;
-  private final DistanceMetric metric;
-  private final int maxIndexDeltas;
-  private final int compactionFanIn;
-  private final double retrainDrift;
-  private final Set<String> scalarIndexColumns;
-  private final int retainVersions;
-  private final int maxVersionsPerCommit;
   private final Duration retryBackoff;
+  private final Triggers triggers;
+  private final Compaction compaction;
+  private final Indexing indexing;
+  private final Retention retention;
 
   private OptimizePolicy(Builder b, boolean enabled) {
     this.enabled = enabled;
     this.mode = b.mode;
     this.budget = b.budget;
-    this.everyCommits = b.everyCommits;
-    this.interval = b.interval;
-    this.maxFragments = b.maxFragments;
-    this.maxUnindexedRows = b.maxUnindexedRows;
-    this.maxDeletedRatio = b.maxDeletedRatio;
-    this.targetRowsPerFragment = b.targetRowsPerFragment;
-    this.indexMinRows = b.indexMinRows;
-    this.indexType = b.indexType;
-    this.indexPartitions = b.indexPartitions;
-    this.indexSubVectors = b.indexSubVectors;
-    this.metric = b.metric;
-    this.maxIndexDeltas = b.maxIndexDeltas;
-    this.compactionFanIn = b.compactionFanIn;
-    this.retrainDrift = b.retrainDrift;
-    this.scalarIndexColumns = Set.copyOf(b.scalarIndexColumns);
-    this.retainVersions = b.retainVersions;
-    this.maxVersionsPerCommit = b.maxVersionsPerCommit;
     this.retryBackoff = b.retryBackoff;
+    this.triggers = new Triggers(b.everyCommits, b.interval, b.maxFragments, b.maxUnindexedRows,
+        b.maxDeletedRatio);
+    this.compaction = new Compaction(b.targetRowsPerFragment, b.compactionFanIn);
+    this.indexing = new Indexing(b.indexMinRows, b.indexType, b.indexPartitions,
+        b.indexSubVectors, b.metric, b.maxIndexDeltas, b.retrainDrift, b.scalarIndexColumns);
+    this.retention = new Retention(b.retainVersions, b.maxVersionsPerCommit);
   }
 
   /** The recommended policy (see the {@code DEFAULT_*} constants for each value and why). */
@@ -160,100 +191,25 @@ public final class OptimizePolicy implements Serializable {
     return budget;
   }
 
-  /** Run every this many data commits; 0 = off. */
-  public int everyCommits() {
-    return everyCommits;
-  }
-
-  /** Run when this much time passed since the last run; zero = off. */
-  public Duration interval() {
-    return interval;
-  }
-
-  /** Run above this many fragments; background: writes stall above 3/4, stop above it; 0 off. */
-  public int maxFragments() {
-    return maxFragments;
-  }
-
-  /** Run above this many unindexed rows; background: stall above 1.5x, stop above 2x; 0 off. */
-  public long maxUnindexedRows() {
-    return maxUnindexedRows;
-  }
-
-  /** Run (and compact) when deleted rows exceed this fraction of all rows; 0 = off. */
-  public double maxDeletedRatio() {
-    return maxDeletedRatio;
-  }
-
-  /** Compaction merges small fragments into fragments of about this many rows. */
-  public long targetRowsPerFragment() {
-    return targetRowsPerFragment;
-  }
-
-  /**
-   * Size-tiered compaction: fragments are grouped in size tiers this factor apart, and a tier is
-   * merged once it (with the tiers below it) holds this many fragments. Larger values rewrite
-   * rows fewer times but leave more small fragments between merges.
-   */
-  public int compactionFanIn() {
-    return compactionFanIn;
-  }
-
-  /** The vector index is built once the table has this many rows; 0 = never build it. */
-  public long indexMinRows() {
-    return indexMinRows;
-  }
-
-  public VectorIndexType indexType() {
-    return indexType;
-  }
-
-  /** IVF partitions; 0 = derived from the row count at build time. */
-  public int indexPartitions() {
-    return indexPartitions;
-  }
-
-  /** PQ sub-vectors; 0 = derived from the dimension. */
-  public int indexSubVectors() {
-    return indexSubVectors;
-  }
-
-  public DistanceMetric metric() {
-    return metric;
-  }
-
-  /** Delta index segments allowed before they are merged. */
-  public int maxIndexDeltas() {
-    return maxIndexDeltas;
-  }
-
-  /** Retrain when rows added since training exceed this fraction of trained rows; 0 = never. */
-  public double retrainDrift() {
-    return retrainDrift;
-  }
-
-  /** Columns that get a BTREE index (the write mode's key columns are always added). */
-  public Set<String> scalarIndexColumns() {
-    return scalarIndexColumns;
-  }
-
-  /**
-   * Cleanup keeps this many newest versions. It is also how far back you can read or restore.
-   * Any value is safe for the dedup ledger: each cleanup first checkpoints every writer's last
-   * marker into the table config, and a cold ledger walks only the versions after it.
-   */
-  public int retainVersions() {
-    return retainVersions;
-  }
-
-  /** The most versions one maintenance run may add. */
-  public int maxVersionsPerCommit() {
-    return maxVersionsPerCommit;
-  }
-
   /** Wait before retrying a failed action; doubles per consecutive failure, up to 32x. */
   public Duration retryBackoff() {
     return retryBackoff;
+  }
+
+  public Triggers triggers() {
+    return triggers;
+  }
+
+  public Compaction compaction() {
+    return compaction;
+  }
+
+  public Indexing indexing() {
+    return indexing;
+  }
+
+  public Retention retention() {
+    return retention;
   }
 
   /**
@@ -271,12 +227,16 @@ public final class OptimizePolicy implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OptimizePolicy p && toString().equals(p.toString());
+    return o instanceof OptimizePolicy p && enabled == p.enabled && (!enabled
+        || (mode == p.mode && budget.equals(p.budget) && retryBackoff.equals(p.retryBackoff)
+            && triggers.equals(p.triggers) && compaction.equals(p.compaction)
+            && indexing.equals(p.indexing) && retention.equals(p.retention)));
   }
 
   @Override
   public int hashCode() {
-    return toString().hashCode();
+    return enabled ? Objects.hash(mode, budget, retryBackoff, triggers, compaction, indexing,
+        retention) : 0;
   }
 
   @Override
@@ -284,16 +244,9 @@ public final class OptimizePolicy implements Serializable {
     if (!enabled) {
       return "OptimizePolicy.never()";
     }
-    return "OptimizePolicy{mode=" + mode + ", budget=" + budget + ", everyCommits=" + everyCommits
-        + ", interval=" + interval + ", maxFragments=" + maxFragments + ", maxUnindexedRows="
-        + maxUnindexedRows + ", maxDeletedRatio=" + maxDeletedRatio + ", targetRowsPerFragment="
-        + targetRowsPerFragment + ", compactionFanIn=" + compactionFanIn
-        + ", indexMinRows=" + indexMinRows + ", indexType=" + indexType
-        + ", indexPartitions=" + indexPartitions + ", indexSubVectors=" + indexSubVectors
-        + ", metric=" + metric + ", maxIndexDeltas=" + maxIndexDeltas + ", retrainDrift="
-        + retrainDrift + ", scalarIndexColumns=" + new TreeSet<>(scalarIndexColumns)
-        + ", retainVersions=" + retainVersions + ", maxVersionsPerCommit=" + maxVersionsPerCommit
-        + ", retryBackoff=" + retryBackoff + "}";
+    return "OptimizePolicy{mode=" + mode + ", budget=" + budget + ", retryBackoff="
+        + retryBackoff + ", " + triggers + ", " + compaction + ", " + indexing + ", " + retention
+        + "}";
   }
 
   /**
@@ -330,24 +283,26 @@ public final class OptimizePolicy implements Serializable {
     private Builder(OptimizePolicy p) {
       mode = p.mode;
       budget = p.budget;
-      everyCommits = p.everyCommits;
-      interval = p.interval;
-      maxFragments = p.maxFragments;
-      maxUnindexedRows = p.maxUnindexedRows;
-      maxDeletedRatio = p.maxDeletedRatio;
-      targetRowsPerFragment = p.targetRowsPerFragment;
-      indexMinRows = p.indexMinRows;
-      indexType = p.indexType;
-      indexPartitions = p.indexPartitions;
-      indexSubVectors = p.indexSubVectors;
-      metric = p.metric;
-      maxIndexDeltas = p.maxIndexDeltas;
-      compactionFanIn = p.compactionFanIn;
-      retrainDrift = p.retrainDrift;
-      scalarIndexColumns = p.scalarIndexColumns;
-      retainVersions = p.retainVersions;
-      maxVersionsPerCommit = p.maxVersionsPerCommit;
       retryBackoff = p.retryBackoff;
+      Triggers t = p.triggers;
+      everyCommits = t.everyCommits();
+      interval = t.interval();
+      maxFragments = t.maxFragments();
+      maxUnindexedRows = t.maxUnindexedRows();
+      maxDeletedRatio = t.maxDeletedRatio();
+      targetRowsPerFragment = p.compaction.targetRowsPerFragment();
+      compactionFanIn = p.compaction.fanIn();
+      Indexing i = p.indexing;
+      indexMinRows = i.minRows();
+      indexType = i.type();
+      indexPartitions = i.partitions();
+      indexSubVectors = i.subVectors();
+      metric = i.metric();
+      maxIndexDeltas = i.maxDeltas();
+      retrainDrift = i.retrainDrift();
+      scalarIndexColumns = i.scalarColumns();
+      retainVersions = p.retention.retainVersions();
+      maxVersionsPerCommit = p.retention.maxVersionsPerCommit();
     }
 
     public Builder mode(MaintenanceMode mode) {
@@ -357,31 +312,31 @@ public final class OptimizePolicy implements Serializable {
 
     /** Within [1 ms, 1 day]. */
     public Builder budget(Duration budget) {
-      this.budget = duration("budget", budget, Duration.ofMillis(1), false);
+      this.budget = Checks.duration("budget", budget, Duration.ofMillis(1), false);
       return this;
     }
 
     /** Within [0, 1000000]; 0 turns the trigger off. */
     public Builder everyCommits(int commits) {
-      this.everyCommits = (int) range("everyCommits", commits, 0, 1_000_000);
+      this.everyCommits = (int) Checks.range("everyCommits", commits, 0, 1_000_000);
       return this;
     }
 
     /** Within [0, 1 day]; zero turns the trigger off. */
     public Builder interval(Duration interval) {
-      this.interval = duration("interval", interval, Duration.ZERO, true);
+      this.interval = Checks.duration("interval", interval, Duration.ZERO, true);
       return this;
     }
 
     /** Within [0, 1000000]; 0 turns the trigger off. */
     public Builder maxFragments(int fragments) {
-      this.maxFragments = (int) range("maxFragments", fragments, 0, 1_000_000);
+      this.maxFragments = (int) Checks.range("maxFragments", fragments, 0, 1_000_000);
       return this;
     }
 
     /** Within [0, 10^12]; 0 turns the trigger off. */
     public Builder maxUnindexedRows(long rows) {
-      this.maxUnindexedRows = range("maxUnindexedRows", rows, 0, 1_000_000_000_000L);
+      this.maxUnindexedRows = Checks.range("maxUnindexedRows", rows, 0, 1_000_000_000_000L);
       return this;
     }
 
@@ -396,20 +351,21 @@ public final class OptimizePolicy implements Serializable {
 
     /** Within [1024, 10^9]. */
     public Builder targetRowsPerFragment(long rows) {
-      this.targetRowsPerFragment = range("targetRowsPerFragment", rows, 1024, 1_000_000_000L);
+      this.targetRowsPerFragment =
+          Checks.range("targetRowsPerFragment", rows, 1024, 1_000_000_000L);
       return this;
     }
 
     /** Within [2, 64]: fragments of one size tier merged at a time (see compactionFanIn()). */
     public Builder compactionFanIn(int fanIn) {
-      this.compactionFanIn = (int) range("compactionFanIn", fanIn, 2, 64);
+      this.compactionFanIn = (int) Checks.range("compactionFanIn", fanIn, 2, 64);
       return this;
     }
 
     /** Within [0, 10^12]; 0 never builds a vector index. Below 256 is refused (IVF training). */
     public Builder indexMinRows(long rows) {
       if (rows != 0) {
-        range("indexMinRows", rows, 256, 1_000_000_000_000L);
+        Checks.range("indexMinRows", rows, 256, 1_000_000_000_000L);
       }
       this.indexMinRows = rows;
       return this;
@@ -422,13 +378,13 @@ public final class OptimizePolicy implements Serializable {
 
     /** Within [0, 65536]; 0 derives it from the row count (one per 4,096 rows). */
     public Builder indexPartitions(int partitions) {
-      this.indexPartitions = (int) range("indexPartitions", partitions, 0, 65_536);
+      this.indexPartitions = (int) Checks.range("indexPartitions", partitions, 0, 65_536);
       return this;
     }
 
     /** Within [0, 4096]; 0 derives it from the dimension (dimension / 8). */
     public Builder indexSubVectors(int subVectors) {
-      this.indexSubVectors = (int) range("indexSubVectors", subVectors, 0, 4096);
+      this.indexSubVectors = (int) Checks.range("indexSubVectors", subVectors, 0, 4096);
       return this;
     }
 
@@ -439,7 +395,7 @@ public final class OptimizePolicy implements Serializable {
 
     /** Within [0, 1000]; 0 merges every refresh into the main segment. */
     public Builder maxIndexDeltas(int deltas) {
-      this.maxIndexDeltas = (int) range("maxIndexDeltas", deltas, 0, 1000);
+      this.maxIndexDeltas = (int) Checks.range("maxIndexDeltas", deltas, 0, 1000);
       return this;
     }
 
@@ -464,19 +420,19 @@ public final class OptimizePolicy implements Serializable {
 
     /** Within [1, 10^8]. */
     public Builder retainVersions(int versions) {
-      this.retainVersions = (int) range("retainVersions", versions, 1, 100_000_000);
+      this.retainVersions = (int) Checks.range("retainVersions", versions, 1, 100_000_000);
       return this;
     }
 
     /** Within [1, 100]. */
     public Builder maxVersionsPerCommit(int versions) {
-      this.maxVersionsPerCommit = (int) range("maxVersionsPerCommit", versions, 1, 100);
+      this.maxVersionsPerCommit = (int) Checks.range("maxVersionsPerCommit", versions, 1, 100);
       return this;
     }
 
     /** Within [0, 1 day]. */
     public Builder retryBackoff(Duration backoff) {
-      this.retryBackoff = duration("retryBackoff", backoff, Duration.ZERO, true);
+      this.retryBackoff = Checks.duration("retryBackoff", backoff, Duration.ZERO, true);
       return this;
     }
 
@@ -503,23 +459,6 @@ public final class OptimizePolicy implements Serializable {
                 + " indexMinRows is " + indexMinRows + "; raise indexMinRows");
       }
       return new OptimizePolicy(this, true);
-    }
-
-    private static long range(String name, long value, long min, long max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be within [" + min + ", " + max + "], was " + value);
-      }
-      return value;
-    }
-
-    private static Duration duration(String name, Duration d, Duration min, boolean zeroOk) {
-      if (d == null || d.compareTo(min) < 0 || d.compareTo(Duration.ofDays(1)) > 0
-          || (!zeroOk && d.isZero())) {
-        throw new IllegalArgumentException(
-            name + " must be within [" + min + ", PT24H], was " + d);
-      }
-      return d;
     }
   }
 }

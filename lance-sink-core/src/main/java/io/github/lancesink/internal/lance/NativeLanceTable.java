@@ -532,7 +532,7 @@ public final class NativeLanceTable implements LanceTable {
         physical += n;
         deleted += f.metadata().getNumDeletions();
       }
-      long versions = ds.listVersions().size();
+      long versions = countVersions(ds);
       long rows = physical - deleted;
       long allRows = physical;
       Optional<IndexState> vector =
@@ -545,6 +545,24 @@ public final class NativeLanceTable implements LanceTable {
       throw classifyRead("stats", e);
     } finally {
       ds.close();
+    }
+  }
+
+  /**
+   * Versions on storage. Listing reads every manifest, and a cleanup (ours on the maintenance
+   * lane, or another process's) can delete one between the listing and the read, which Lance
+   * reports as a missing object; the count is then simply read again.
+   */
+  private static long countVersions(Dataset ds) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return ds.listVersions().size();
+      } catch (Exception e) { // the native side throws IOException undeclared
+        String m = String.valueOf(e.getMessage());
+        if (attempt >= 5 || !(m.contains("not found") || m.contains("NotFound"))) {
+          throw e;
+        }
+      }
     }
   }
 

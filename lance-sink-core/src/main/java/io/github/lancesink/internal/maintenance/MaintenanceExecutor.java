@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Write stalls</b> ({@link #beforeCommit}), as RocksDB's slowdown and stop triggers keep
  * its level 0 bounded whatever the write rate: when the next commit would take the table above
- * a slowdown bound, the writing thread runs one cheap cycle itself (waiting for a cheap cycle
- * already in progress); above a stop bound it keeps at it until the table is back under the
- * bound or the policy's budget is spent, and then fails the batch before anything is committed.
+ * a slowdown bound, the writing thread runs the one cheap action that relieves it (merging the
+ * unindexed tail, or a refresh), after the action in progress on the cheap lane (which yields
+ * between actions to a waiting write); above a stop bound it keeps at it until the table is back
+ * under the bound or the policy's budget is spent, and then fails the batch before anything is
+ * committed.
  * Bounds: fragments slow down above 3/4 of {@code maxFragments} and stop above it; once a vector
  * index exists, unindexed rows slow down above 1.5x {@code maxUnindexedRows} and stop above 2x.
  * Every stall is reported as a {@link SinkEvent.WriteStalled}.
@@ -143,17 +145,19 @@ public final class MaintenanceExecutor implements AutoCloseable {
    * cycle first, and maintenance brings the table back under the bound after the commit).
    */
   private String over(int fragments, long rows, boolean stop) {
+    int maxFragments = policy.triggers().maxFragments();
+    long maxUnindexed = policy.triggers().maxUnindexedRows();
     long f = shape.fragmentsAfter(fragments);
-    if (policy.maxFragments() > 0 && !(stop && fragments > policy.maxFragments())) {
-      long bound = stop ? policy.maxFragments() : Math.max(2, policy.maxFragments() * 3L / 4);
+    if (maxFragments > 0 && !(stop && fragments > maxFragments)) {
+      long bound = stop ? maxFragments : Math.max(2, maxFragments * 3L / 4);
       if (f > bound) {
         return "fragments " + f + " > " + (stop ? "stop " : "slowdown ") + bound;
       }
     }
-    if (policy.maxUnindexedRows() > 0 && shape.indexed()
-        && !(stop && rows > 2 * policy.maxUnindexedRows())) {
+    if (maxUnindexed > 0 && shape.indexed()
+        && !(stop && rows > 2 * maxUnindexed)) {
       long u = shape.unindexedAfter(rows);
-      long bound = stop ? 2 * policy.maxUnindexedRows() : policy.maxUnindexedRows() * 3 / 2;
+      long bound = stop ? 2 * maxUnindexed : maxUnindexed * 3 / 2;
       if (u > bound) {
         return "unindexed rows " + u + " > " + (stop ? "stop " : "slowdown ") + bound;
       }
@@ -315,7 +319,9 @@ public final class MaintenanceExecutor implements AutoCloseable {
   private void cheapCycleInBackground(long[] commit) {
     cheap.lock();
     try {
-      runner.cycle(commit[0], commit[1], false, lanes(false), this::toSlowLane);
+      // between two actions, a write waiting on this lock (a stall) goes first
+      runner.cycle(commit[0], commit[1], false, lanes(false), this::toSlowLane,
+          cheap::hasQueuedThreads);
     } finally {
       progress.signalAll();
       cheap.unlock();

@@ -15,6 +15,7 @@ import io.github.lancesink.spi.IndexState;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -89,6 +90,16 @@ public final class MaintenanceRunner {
    */
   public boolean cycle(long batchId, long version, boolean budgeted, Lanes lanes,
       Consumer<MaintenanceIntent> slowLane) {
+    return cycle(batchId, version, budgeted, lanes, slowLane, () -> false);
+  }
+
+  /**
+   * Like {@link #cycle(long, long, boolean, Lanes, Consumer)}; between two actions, when {@code
+   * yieldTo} says so (a stalled write waits for this lane), the rest of the plan is deferred to
+   * the next cycle, so a stalled write waits for one action at most, never for a whole cycle.
+   */
+  public boolean cycle(long batchId, long version, boolean budgeted, Lanes lanes,
+      Consumer<MaintenanceIntent> slowLane, BooleanSupplier yieldTo) {
     if (unsupported) {
       return false;
     }
@@ -125,7 +136,9 @@ public final class MaintenanceRunner {
     if (plan.triggers().isEmpty()) {
       return false;
     }
-    planner.runStarted(start);
+    if (!lanes.stall()) {
+      planner.runStarted(start); // a stall's plan leaves the counters to the background cycle
+    }
     events.publish(new SinkEvent.MaintenancePlanned(writerId, clock.instant(), batchId, version,
         plan.triggers().stream().map(MaintenanceTrigger::label).toList(),
         plan.intents().stream().map(i -> i.action().label()).toList()));
@@ -134,7 +147,7 @@ public final class MaintenanceRunner {
       here = here.stream().filter(i -> !i.action().slow()).toList();
       plan.intents().stream().filter(i -> i.action().slow()).forEach(slowLane);
     }
-    run(here, start, budgeted);
+    run(here, start, budgeted, yieldTo);
     observe();
     return true;
   }
@@ -182,16 +195,24 @@ public final class MaintenanceRunner {
     observe();
   }
 
-  private void run(List<MaintenanceIntent> intents, Instant start, boolean budgeted) {
+  private void run(List<MaintenanceIntent> intents, Instant start, boolean budgeted,
+      BooleanSupplier yieldTo) {
     int versionsUsed = 0;
+    boolean yielded = false;
     for (MaintenanceIntent intent : intents) {
       String label = intent.action().label();
+      if (yielded || (versionsUsed > 0 && yieldTo.getAsBoolean())) {
+        yielded = true;
+        defer(label, "yielded to a stalled write", Optional.empty());
+        continue;
+      }
       if (budgeted && Duration.between(start, clock.instant()).compareTo(policy.budget()) >= 0) {
         defer(label, "inline budget of " + policy.budget() + " spent", Optional.empty());
         continue;
       }
-      if (versionsUsed + intent.action().versions() > policy.maxVersionsPerCommit()) {
-        defer(label, "run reached its bound of " + policy.maxVersionsPerCommit() + " versions",
+      if (versionsUsed + intent.action().versions() > policy.retention().maxVersionsPerCommit()) {
+        defer(label, "run reached its bound of " + policy.retention().maxVersionsPerCommit()
+            + " versions",
             Optional.empty());
         continue;
       }
@@ -243,15 +264,15 @@ public final class MaintenanceRunner {
    * misses the rows committed while it built), drops the index it replaces, and both record the
    * drift baseline in table config so a restart keeps it.
    */
-  private void afterBuild(MaintenanceIntent intent, boolean refresh) {
-    String name = intent.index().name();
+  private void afterBuild(MaintenanceIntent.BuildIndex build, boolean refresh) {
+    String name = build.spec().name();
     if (refresh) {
       table.optimizeIndices(0); // rows committed while it built (none when inline)
     }
-    if (intent.replaces() != null && !intent.replaces().equals(name)) {
-      table.dropIndex(intent.replaces());
+    if (build.replaces() != null && !build.replaces().equals(name)) {
+      table.dropIndex(build.replaces());
     }
-    table.updateConfig(Map.of(TRAINED_ROWS_KEY, Long.toString(intent.argument()),
+    table.updateConfig(Map.of(TRAINED_ROWS_KEY, Long.toString(build.trainedRows()),
         INDEX_NAME_KEY, name));
   }
 
@@ -262,45 +283,37 @@ public final class MaintenanceRunner {
   }
 
   private String execute(MaintenanceIntent intent, SlowHooks hooks) {
-    switch (intent.action()) {
-      case DROP_INDEX -> {
-        table.dropIndex(intent.replaces());
-        return "dropped '" + intent.replaces() + "' (left by an interrupted retrain)";
-      }
-      case COMPACT -> {
-        table.compact(intent.argument(), policy.maxDeletedRatio());
-        return "target " + intent.argument() + " rows per fragment";
-      }
-      case MERGE_FRAGMENTS -> {
-        table.mergeFragments(intent.fragments());
-        return "merged fragments " + intent.fragments();
-      }
-      case BUILD_INDEX, RETRAIN_INDEX -> {
-        IndexSpec spec = intent.index();
-        table.createIndex(spec, hooks.readFloor());
-        hooks.exclusive().accept(() -> afterBuild(intent, hooks != SlowHooks.INLINE));
-        return spec.vectorType() + " '" + spec.name() + "' on '" + spec.column() + "' with "
-            + spec.partitions() + " partitions over " + intent.argument() + " rows"
-            + (intent.replaces() == null ? "" : ", replacing '" + intent.replaces() + "'");
-      }
-      case SCALAR_INDEX -> {
-        table.createIndex(intent.index());
-        return "BTREE on '" + intent.index().column() + "'";
-      }
-      case OPTIMIZE_INDICES -> {
-        table.optimizeIndices((int) intent.argument());
-        return intent.argument() == 0 ? "new rows added as a delta segment"
-            : "merged " + intent.argument() + " segments";
-      }
-      case CLEANUP -> {
-        // checkpoint first, so the ledger never needs a version this cleanup removes
-        int checkpointed = LedgerCheckpoint.advance(table, intent.argument());
-        long removed = table.cleanupVersions(intent.argument());
-        return "removed " + removed + " versions older than " + intent.argument()
-            + " (ledger checkpoints written: " + checkpointed + ")";
-      }
-      default -> throw new IllegalStateException("unknown action " + intent.action());
+    if (intent instanceof MaintenanceIntent.DropIndex d) {
+      table.dropIndex(d.name());
+      return "dropped '" + d.name() + "' (left by an interrupted retrain)";
+    } else if (intent instanceof MaintenanceIntent.Compact c) {
+      table.compact(c.targetRows(), policy.triggers().maxDeletedRatio());
+      return "target " + c.targetRows() + " rows per fragment";
+    } else if (intent instanceof MaintenanceIntent.MergeFragments m) {
+      table.mergeFragments(m.ids());
+      return "merged fragments " + m.ids();
+    } else if (intent instanceof MaintenanceIntent.BuildIndex b) {
+      IndexSpec spec = b.spec();
+      table.createIndex(spec, hooks.readFloor());
+      hooks.exclusive().accept(() -> afterBuild(b, hooks != SlowHooks.INLINE));
+      return spec.vectorType() + " '" + spec.name() + "' on '" + spec.column() + "' with "
+          + spec.partitions() + " partitions over " + b.trainedRows() + " rows"
+          + (b.replaces() == null ? "" : ", replacing '" + b.replaces() + "'");
+    } else if (intent instanceof MaintenanceIntent.ScalarIndex x) {
+      table.createIndex(x.spec());
+      return "BTREE on '" + x.spec().column() + "'";
+    } else if (intent instanceof MaintenanceIntent.OptimizeIndices o) {
+      table.optimizeIndices(o.mergeSegments());
+      return o.mergeSegments() == 0 ? "new rows added as a delta segment"
+          : "merged " + o.mergeSegments() + " segments";
+    } else if (intent instanceof MaintenanceIntent.Cleanup c) {
+      // checkpoint first, so the ledger never needs a version this cleanup removes
+      int checkpointed = LedgerCheckpoint.advance(table, c.keepFrom());
+      long removed = table.cleanupVersions(c.keepFrom());
+      return "removed " + removed + " versions older than " + c.keepFrom()
+          + " (ledger checkpoints written: " + checkpointed + ")";
     }
+    throw new IllegalStateException("unknown maintenance intent " + intent);
   }
 
   private void observe() {

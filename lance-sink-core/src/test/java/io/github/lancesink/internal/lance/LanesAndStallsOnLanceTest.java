@@ -154,7 +154,7 @@ class LanesAndStallsOnLanceTest {
    * for the whole budget and failing on every retry (found by the Spark driver-memory benchmark:
    * 500k-row batches against the default 200k stop bound failed forever). The index is built
    * inline first, so the background sink that follows knows from its first commit that a vector
-   * index exists; maintenance then indexes the big batch.
+   * index exists; the background lane then indexes the big batch.
    */
   @Test
   void aBatchLargerThanTheStopBoundIsCommittedAfterTheSlowdownCycle() throws Exception {
@@ -173,7 +173,11 @@ class LanesAndStallsOnLanceTest {
         assertThat(e.stopped()).isFalse();
         assertThat(e.reason()).contains("slowdown 150");
       });
-      h.sink.close(); // waits for the cycle the commit kicked: it indexes the batch
+      // the cycle the commit kicked indexes the batch (1,000 unindexed rows > 100)
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (h.table.stats().unindexedRows() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertThat(h.table.stats().unindexedRows()).isZero();
       assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1300);
     }

@@ -53,11 +53,15 @@ class LanesPlanningTest {
     // 30 fragments, 20 indexed, trained on 1,000 rows: a retrain is due
     TableStats s = table(30, 1000);
     MaintenanceIntent.Plan alone = p.plan(clock.instant(), s, vector("vector_idx", 2000));
+    // no build in flight: the 10-fragment unindexed tail as one explicit group, the indexed
+    // tiers by compaction, and the retrain (the slow lane starts it after this cycle)
     assertThat(alone.intents()).extracting(MaintenanceIntent::action)
-        .contains(COMPACT, RETRAIN_INDEX).doesNotContain(MERGE_FRAGMENTS);
-    MaintenanceIntent retrain = alone.intents().stream()
+        .containsExactly(MERGE_FRAGMENTS, COMPACT, RETRAIN_INDEX);
+    assertThat(alone.intents().get(0)).isEqualTo(new MaintenanceIntent.MergeFragments(
+        List.of(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L)));
+    MaintenanceIntent.BuildIndex retrain = (MaintenanceIntent.BuildIndex) alone.intents().stream()
         .filter(i -> i.action() == RETRAIN_INDEX).findFirst().orElseThrow();
-    assertThat(retrain.index().name()).isEqualTo("vector_idx_b");
+    assertThat(retrain.spec().name()).isEqualTo("vector_idx_b");
     assertThat(retrain.replaces()).isEqualTo("vector_idx");
 
     // the slow lane is building and reads fragments 1..25: merge 26..30 (the tail), refresh
@@ -66,7 +70,8 @@ class LanesPlanningTest {
         new Lanes(25, true, false));
     assertThat(beside.intents()).extracting(MaintenanceIntent::action)
         .containsExactly(MERGE_FRAGMENTS, OPTIMIZE_INDICES);
-    assertThat(beside.intents().get(0).fragments()).containsExactly(26L, 27L, 28L, 29L, 30L);
+    assertThat(beside.intents().get(0)).isEqualTo(
+        new MaintenanceIntent.MergeFragments(List.of(26L, 27L, 28L, 29L, 30L)));
   }
 
   @Test
@@ -76,6 +81,46 @@ class LanesPlanningTest {
     assertThat(p.plan(clock.instant(), s, List.of()).isEmpty()).isTrue();
     assertThat(p.plan(clock.instant(), s, List.of(), new Lanes(-1, false, true)).triggers())
         .containsExactly(MaintenanceTrigger.STALL);
+  }
+
+  /**
+   * Purpose: a stalled writer runs only the one cheap action that relieves the bound it crossed,
+   * never a whole cycle (tier compaction with an index remap, cleanup, index builds): before,
+   * a stall ran a full urgent cycle that compacted every small fragment, indexed or not, and the
+   * benchmark's writer spent 365 s stalled. Pass: over the fragment bound with a 5-fragment
+   * unindexed tail, exactly those 5 fragments are merged (no compaction, no cleanup due at
+   * version 9 with retainVersions 1, no retrain due at 2x drift); without a vector index every
+   * small fragment is compacted (nothing is indexed, so nothing is remapped); over 1.5x the
+   * unindexed bound, a refresh; under both slowdown bounds, nothing; and the stall does not
+   * consume the commit counter the background cycle runs on.
+   */
+  @Test
+  void aStalledWriterRunsOnlyTheCheapestActionThatRelievesTheBound() {
+    MaintenancePlanner p = planner(quiet().everyCommits(3).maxFragments(20)
+        .maxUnindexedRows(300).retainVersions(1).retrainDrift(1.0).build());
+    p.restoreBaseline("vector_idx", 1000);
+    Lanes stall = new Lanes(-1, false, true);
+    TableStats fifteen = table(15, 500); // 15 >= 3/4 of 20; the last 5 unindexed
+    MaintenanceIntent.Plan plan = p.plan(clock.instant(), fifteen, vector("vector_idx", 1000),
+        stall);
+    assertThat(plan.triggers()).containsExactly(MaintenanceTrigger.STALL);
+    assertThat(plan.intents()).containsExactly(
+        new MaintenanceIntent.MergeFragments(List.of(11L, 12L, 13L, 14L, 15L)),
+        new MaintenanceIntent.OptimizeIndices(0)); // 500 unindexed > 1.5 x 300
+    assertThat(p.plan(clock.instant(), table(15, 200), vector("vector_idx", 1300), stall)
+        .intents()).containsExactly(
+            new MaintenanceIntent.MergeFragments(List.of(14L, 15L)));
+    assertThat(p.plan(clock.instant(), table(15, 0), List.of(), stall).intents())
+        .containsExactly(
+            new MaintenanceIntent.Compact(OptimizePolicy.DEFAULT_TARGET_ROWS_PER_FRAGMENT));
+    assertThat(p.plan(clock.instant(), table(10, 200), vector("vector_idx", 800), stall)
+        .intents()).isEmpty();
+    // three commits: the background cycle's trigger still fires after the stalls above
+    p.commitObserved();
+    p.commitObserved();
+    p.commitObserved();
+    assertThat(p.triggers(clock.instant(), table(10, 200), vector("vector_idx", 800)))
+        .contains(MaintenanceTrigger.COMMITS);
   }
 
   @Test
@@ -103,6 +148,6 @@ class LanesPlanningTest {
         new IndexState("vector_idx_b", "vector", IndexState.Kind.VECTOR, 1900, 1));
     List<MaintenanceIntent> intents = p.plan(clock.instant(), table(21, 100), both).intents();
     assertThat(intents).filteredOn(i -> i.action() == DROP_INDEX).singleElement()
-        .satisfies(i -> assertThat(i.replaces()).isEqualTo("vector_idx_b"));
+        .isEqualTo(new MaintenanceIntent.DropIndex("vector_idx_b"));
   }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lancesink.TestClock;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.TableStats;
 import java.time.Duration;
@@ -138,9 +139,10 @@ class MaintenancePlannerTest {
     assertThat(plan.triggers()).containsExactly(MaintenanceTrigger.INDEX_THRESHOLD);
     assertThat(plan.intents()).singleElement().satisfies(i -> {
       assertThat(i.action()).isEqualTo(BUILD_INDEX);
-      assertThat(i.index().vectorType()).isEqualTo(VectorIndexType.IVF_PQ);
-      assertThat(i.index().partitions()).isEqualTo(2); // 10,000 / 4,096
-      assertThat(i.index().subVectors()).isEqualTo(16); // 128 / 8
+      IndexSpec spec = ((MaintenanceIntent.BuildIndex) i).spec();
+      assertThat(spec.vectorType()).isEqualTo(VectorIndexType.IVF_PQ);
+      assertThat(spec.partitions()).isEqualTo(2); // 10,000 / 4,096
+      assertThat(spec.subVectors()).isEqualTo(16); // 128 / 8
     });
     // once the index exists the threshold never fires again
     assertThat(p.triggers(clock.instant(), stats(1, 20_000, 0, 10_000), VECTOR)).isEmpty();
@@ -189,18 +191,18 @@ class MaintenancePlannerTest {
     TableStats tiered = new TableStats(10, 10, 5, 1_056_576, 0, 0, 0,
         List.of(1_048_576L, 2_000L, 2_000L, 2_000L, 2_000L));
     assertThat(p.plan(clock.instant(), tiered, NONE).intents()).singleElement()
-        .satisfies(i -> assertThat(i.argument()).isEqualTo(8_000));
+        .isEqualTo(new MaintenanceIntent.Compact(8_000));
     TableStats notYet = new TableStats(10, 10, 4, 1_054_576, 0, 0, 0,
         List.of(1_048_576L, 2_000L, 2_000L, 2_000L));
     assertThat(p.plan(clock.instant(), notYet, NONE).intents()).isEmpty();
     TableStats tooMany = new TableStats(10, 10, 7, 1_132_576, 0, 0, 0,
         List.of(1_048_576L, 64_000L, 4_000L, 4_000L, 4_000L, 4_000L, 4_000L));
     assertThat(p.plan(clock.instant(), tooMany, NONE).intents()).singleElement()
-        .satisfies(i -> assertThat(i.argument()).isEqualTo(full));
+        .isEqualTo(new MaintenanceIntent.Compact(full));
     TableStats deleted = new TableStats(10, 10, 2, 800_000, 300_000, 0, 0,
         List.of(1_048_576L, 52_000L));
     assertThat(p.plan(clock.instant(), deleted, NONE).intents()).singleElement()
-        .satisfies(i -> assertThat(i.argument()).isEqualTo(full));
+        .isEqualTo(new MaintenanceIntent.Compact(full));
   }
 
   /**
@@ -253,7 +255,7 @@ class MaintenancePlannerTest {
     MaintenanceIntent.Plan plan = p.plan(clock.instant(), tail, VECTOR);
     assertThat(plan.intents()).extracting(MaintenanceIntent::action)
         .containsExactly(COMPACT, OPTIMIZE_INDICES);
-    assertThat(plan.intents().get(0).argument()).isEqualTo(6_000);
+    assertThat(plan.intents().get(0)).isEqualTo(new MaintenanceIntent.Compact(6_000));
     // the same shape without an index: only the size tiers decide (three 2k fragments < fan-in)
     assertThat(p.unindexedTailTarget(tail)).isEqualTo(6_000);
     assertThat(p.plan(clock.instant(),
@@ -278,8 +280,8 @@ class MaintenancePlannerTest {
         2_000L, 2_000L);
     TableStats eightNew = new TableStats(10, 10, 10, 44_000, 0, 16_000, 1, eight);
     assertThat(SizeTiers.unindexedTail(eightNew)).isEqualTo(8);
-    assertThat(p.plan(clock.instant(), eightNew, VECTOR).intents().get(0).argument())
-        .isEqualTo(14_000);
+    assertThat(p.plan(clock.instant(), eightNew, VECTOR).intents().get(0))
+        .isEqualTo(new MaintenanceIntent.Compact(14_000));
     assertThat(SizeTiers.tieredTarget(eight, 1_048_576, 8)).isEqualTo(16_000);
     // only scalar (key) indices: unindexed rows count against the vector index, so every row
     // looks unindexed; the tail rule stays off and the size tiers decide (three 2k < fan-in)
@@ -321,9 +323,8 @@ class MaintenancePlannerTest {
         List.of(new IndexState("vector_idx", "vector", IndexState.Kind.VECTOR, 100, 3));
     MaintenanceIntent.Plan plan =
         p.plan(clock.instant(), new TableStats(150, 101, 1, 200, 0, 100, 2), twoDeltas);
-    assertThat(plan.intents()).extracting(MaintenanceIntent::action, MaintenanceIntent::argument)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(OPTIMIZE_INDICES, 3L),
-            org.assertj.core.groups.Tuple.tuple(CLEANUP, 51L));
+    assertThat(plan.intents()).containsExactly(new MaintenanceIntent.OptimizeIndices(3),
+        new MaintenanceIntent.Cleanup(51));
   }
 
   @Test
@@ -334,7 +335,8 @@ class MaintenancePlannerTest {
     p.commitObserved();
     assertThat(p.plan(clock.instant(), SMALL, List.of(
         new IndexState("id_idx", "id", IndexState.Kind.SCALAR, 100, 1))).intents())
-        .extracting(i -> i.action() + (i.index() == null ? "" : ":" + i.index().column()))
+        .extracting(i -> i.action() + (i instanceof MaintenanceIntent.ScalarIndex x
+            ? ":" + x.spec().column() : ""))
         .containsExactly(SCALAR_INDEX + ":tenant", OPTIMIZE_INDICES.toString());
   }
 
