@@ -2,6 +2,7 @@ package io.github.lancesink;
 
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.event.SinkEvents;
+import io.github.lancesink.internal.CommitHistory;
 import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.Ledger;
@@ -92,11 +93,32 @@ public final class LanceSink implements AutoCloseable {
    * survives restarts). See {@link LineagePolicy} for what happens when it changes.
    */
   public BatchResult write(long batchId, String sourceLineage, ArrowReader data) {
-    BatchSource source =
-        config.writeMode().kind() == WriteMode.Kind.APPEND
-            ? new ReaderSource(data, config.settings())
-            : new KeyedReaderSource(data, config.settings());
-    return write(batchId, sourceLineage, source);
+    return write(batchId, sourceLineage, source(data));
+  }
+
+  /**
+   * The source {@link #write(long, String, ArrowReader)} builds for {@code data}: it validates
+   * the rows and stages them as this sink's write mode requires. An engine wraps it (to add
+   * {@link BatchSource#commitProperties()}, say) and hands it to {@link #write(long, String,
+   * BatchSource)}. The caller owns the reader.
+   */
+  public BatchSource source(ArrowReader data) {
+    return config.writeMode().kind() == WriteMode.Kind.APPEND
+        ? new ReaderSource(data, config.settings())
+        : new KeyedReaderSource(data, config.settings());
+  }
+
+  /**
+   * Reads this writer's commits back from the table, newest first, among the newest {@link
+   * LanceSinkSettings#lookback()} versions, handing each to {@code visitor} until it returns
+   * false or a version was removed by cleanup. Commits of other writers are passed over.
+   *
+   * @return the number of versions read
+   * @throws LedgerException when a version cannot be read (it may hold one of the commits)
+   */
+  public int readCommittedBatches(java.util.function.Predicate<? super CommittedBatch> visitor) {
+    return CommitHistory.read(table, config.writerId(), config.settings().lookback(),
+        java.util.Objects.requireNonNull(visitor, "visitor"));
   }
 
   /**

@@ -146,7 +146,8 @@ class ForeachBatchStreamTest {
     append(delta, rows(0, 100, DIM).where("id % 7 = 0")
         .selectExpr("id", "concat('re-', name) AS name", "transform(vector, x -> -x) AS vector"));
     spark().sql("UPDATE " + t + " SET name = 'again' WHERE id = 14");
-    LanceForeachBatch.Builder cdc = fn().settings(settings().writeMode(WriteMode.cdc("id")).build());
+    LanceForeachBatch.Builder cdc =
+        fn().settings(settings().writeMode(WriteMode.cdc("id")).build());
     runToEnd(changeFeed(), cdc.build(), ckpt);
     assertThat(lanceState(lance)).isEqualTo(deltaState(delta));
 

@@ -76,7 +76,8 @@ class S3ChangeFeedTest {
             .storageOptions(S3.storageOptions())
             .writerId("items-s3")
             .vectorColumn("vector", DIM)
-            .retryPolicy(RetryPolicy.builder().maxAttempts(2) .backoff(Backoff.fixed(Duration.ofMillis(1))).build())
+            .retryPolicy(RetryPolicy.builder().maxAttempts(2)
+                .backoff(Backoff.fixed(Duration.ofMillis(1))).build())
             .build())
         .listener(REPORTS::add).build();
   }

@@ -74,8 +74,9 @@ public final class MicroBatchDriver extends AbstractBatchDriver<BatchData, Micro
     Builder b = wiring;
     LanceTable port = b.tables == null ? b.table : new FaultInjectingTable(
         Objects.requireNonNull(b.tables.get(), "the table opener returned null"), b.faults());
-    LanceSink.Builder sb = LanceSink.builder().settings(b.settings).table(port)
-        .clock(clock()).sleeper(b.sleeper != null ? b.sleeper : RecordingSleeper.advancing(clock()));
+    Sleeper sleeper = b.sleeper != null ? b.sleeper : RecordingSleeper.advancing(clock());
+    LanceSink.Builder sb = LanceSink.builder().settings(b.settings).table(port).clock(clock())
+        .sleeper(sleeper);
     LanceSink s = Objects.requireNonNull(b.customize.apply(sb), "the sink customizer returned"
         + " null").build();
     b.listeners.forEach(s.events()::onEvent);

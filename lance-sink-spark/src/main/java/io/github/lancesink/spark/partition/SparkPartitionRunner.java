@@ -3,10 +3,6 @@ package io.github.lancesink.spark.partition;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.Sleeper;
-import io.github.lancesink.WriteMode;
-import io.github.lancesink.internal.partition.LoopSettings;
-import io.github.lancesink.internal.partition.PartitionLoop;
-import io.github.lancesink.internal.partition.TaggedSource;
 import io.github.lancesink.partition.BadPartitionPolicy;
 import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
@@ -14,7 +10,7 @@ import io.github.lancesink.partition.LagPolicy;
 import io.github.lancesink.partition.LateDataPolicy;
 import io.github.lancesink.partition.PartitionEvent;
 import io.github.lancesink.partition.PartitionLayout;
-import io.github.lancesink.partition.PartitionLister;
+import io.github.lancesink.partition.PartitionRunner;
 import io.github.lancesink.partition.RunSummary;
 import io.github.lancesink.spark.LanceSinkOptions;
 import io.github.lancesink.spark.TableFactory;
@@ -26,7 +22,6 @@ import io.github.lancesink.spi.BatchSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,12 +70,10 @@ import org.apache.spark.sql.SparkSession;
  * @since 0.1.0
  */
 public final class SparkPartitionRunner implements AutoCloseable {
-  private final PartitionLoop loop;
-  private final LanceSink sink;
+  private final PartitionRunner runner;
 
-  SparkPartitionRunner(PartitionLoop loop, LanceSink sink) {
-    this.loop = loop;
-    this.sink = sink;
+  private SparkPartitionRunner(PartitionRunner runner) {
+    this.runner = runner;
   }
 
   /** A builder reading with {@code session}. */
@@ -96,17 +89,17 @@ public final class SparkPartitionRunner implements AutoCloseable {
    *     path cannot be listed
    */
   public CycleResult runOnce() {
-    return loop.runOnce();
+    return runner.runOnce();
   }
 
   /** Runs cycles on the cadence until {@code deadline} or a stop request. */
   public RunSummary runUntil(Instant deadline) {
-    return loop.runUntil(deadline, () -> false);
+    return runner.runUntil(deadline);
   }
 
   /** Runs cycles on the cadence until {@code stop} returns true (checked between cycles). */
   public RunSummary runUntil(BooleanSupplier stop) {
-    return loop.runUntil(Instant.MAX, stop);
+    return runner.runUntil(stop);
   }
 
   /**
@@ -114,84 +107,78 @@ public final class SparkPartitionRunner implements AutoCloseable {
    * documented way to restart on a schedule. Resuming needs nothing but a new runner.
    */
   public RunSummary runFor(Duration maxRunTime) {
-    return loop.runUntil(sink.clock().instant().plus(maxRunTime), () -> false);
+    return runner.runFor(maxRunTime);
   }
 
   /** Ends the current run after the partition in progress. Thread-safe. */
   public void requestStop() {
-    loop.requestStop();
+    runner.requestStop();
   }
 
   /** The newest partition time processed (read from the table on first use). */
   public Optional<Instant> watermark() {
-    return loop.watermark();
+    return runner.watermark();
   }
 
   /** Subscribes to partition events (skips, late data, failures, processed partitions). */
   public SparkPartitionRunner onEvent(Consumer<? super PartitionEvent> listener) {
-    loop.onEvent(listener);
+    runner.onEvent(listener);
     return this;
   }
 
   /** The sink that writes new partitions (its events and ledger). */
   public LanceSink sink() {
-    return sink;
+    return runner.sink();
   }
 
   @Override
   public void close() {
-    sink.close();
+    runner.close();
   }
 
-  /** Builds the loop from the builder's settings (kept here so the builder stays small). */
+  /** The core runner with Spark's lister and source (kept here so the builder stays small). */
   static SparkPartitionRunner create(Builder b) {
     SparkSinkSettings settings = new SparkSinkSettings(b.settings, Map.copyOf(b.options),
         List.of(), null);
     SparkSinkSettings.Resolved resolved = settings.resolve(b.session);
     LanceSinkSettings sinkSettings = resolved.settings();
-    LanceSink sink = LanceSink.builder().settings(sinkSettings).clock(b.clock)
-        .sleeper(b.sleeper).build();
     TableFactory tables = settings.tables(resolved);
     HadoopPartitionLister lister = new HadoopPartitionLister(b.basePath,
         b.session.sparkContext().hadoopConfiguration());
     UnaryOperator<BatchSource> decorate = b.sourceDecorator;
-    var loop = new PartitionLoop(b.loopSettings(lister), sink, (s, id, p, tags) -> {
-      BatchSource source = decorate.apply(new ParquetPartitionSource(b.session, lister, p,
-          df -> new SparkBatchSource(df, tables, sinkSettings, List.of(),
-              resolved.arrowBatchRows())));
-      return s.write(id, sinkSettings.sourceLineage(), new TaggedSource(source, tags));
-    });
-    b.listeners.forEach(loop::onEvent);
-    return new SparkPartitionRunner(loop, sink);
+    PartitionRunner runner = b.runner
+        .lister(lister)
+        .sink(LanceSink.builder().settings(sinkSettings).clock(b.clock).sleeper(b.sleeper))
+        .sleeper(b.sleeper)
+        .source(p -> decorate.apply(new ParquetPartitionSource(b.session, lister, p,
+            df -> new SparkBatchSource(df, tables, sinkSettings, List.of(),
+                resolved.arrowBatchRows()))))
+        .build();
+    return new SparkPartitionRunner(runner);
   }
 
   /**
-   * Builds a {@link SparkPartitionRunner}. Setters reject bad values with {@link
-   * IllegalArgumentException}; {@link #build()} rejects missing or conflicting settings with
-   * {@link IllegalStateException}. Sink settings not given explicitly in {@link
-   * #settings(LanceSinkSettings)} come from the Spark session conf keys in {@link
+   * Builds a {@link SparkPartitionRunner}: the sink settings, the base path, and the partition
+   * policies of the core {@link PartitionRunner.Builder} (which validates them). Setters reject
+   * bad values with {@link IllegalArgumentException}; {@link #build()} rejects missing or
+   * conflicting settings with {@link IllegalStateException}. Sink settings not given explicitly
+   * in {@link #settings(LanceSinkSettings)} come from the Spark session conf keys in {@link
    * LanceSinkOptions}, as for {@code LanceForeachBatch}.
    *
    * @since 0.1.0
    */
   public static final class Builder {
     /** How often a run lists the base path by default: one minute. */
-    public static final Duration DEFAULT_CADENCE = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_CADENCE = PartitionRunner.Builder.DEFAULT_CADENCE;
 
-    final SparkSession session;
-    String basePath;
-    LanceSinkSettings settings;
-    final Map<String, String> options = new HashMap<>();
-    PartitionLayout layout = PartitionLayout.defaults();
-    CompletenessRule rule = CompletenessRule.defaults();
-    LagPolicy lag = LagPolicy.defaults();
-    LateDataPolicy late = LateDataPolicy.defaults();
-    BadPartitionPolicy onBadPartition = BadPartitionPolicy.STOP;
-    Duration cadence = DEFAULT_CADENCE;
-    Clock clock = Clock.systemUTC();
-    Sleeper sleeper = Sleeper.SYSTEM;
-    final List<Consumer<? super PartitionEvent>> listeners = new ArrayList<>();
-    UnaryOperator<BatchSource> sourceDecorator = UnaryOperator.identity();
+    private final SparkSession session;
+    private final PartitionRunner.Builder runner = PartitionRunner.builder();
+    private String basePath;
+    private LanceSinkSettings settings;
+    private final Map<String, String> options = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private UnaryOperator<BatchSource> sourceDecorator = UnaryOperator.identity();
 
     private Builder(SparkSession session) {
       this.session = Objects.requireNonNull(session, "session");
@@ -224,43 +211,39 @@ public final class SparkPartitionRunner implements AutoCloseable {
       return this;
     }
 
-    /** The partition directory layout (default {@link PartitionLayout#DEFAULT_PATTERN}). */
+    /** See {@link PartitionRunner.Builder#layout}. */
     public Builder layout(PartitionLayout layout) {
-      this.layout = Objects.requireNonNull(layout, "layout");
+      runner.layout(layout);
       return this;
     }
 
-    /** When a partition counts as complete (default {@link CompletenessRule#defaults()}). */
+    /** See {@link PartitionRunner.Builder#completeness}. */
     public Builder completeness(CompletenessRule rule) {
-      this.rule = Objects.requireNonNull(rule, "rule");
+      runner.completeness(rule);
       return this;
     }
 
-    /** What to do when behind (default {@link LagPolicy#catchUp()}). */
+    /** See {@link PartitionRunner.Builder#lagPolicy}. */
     public Builder lagPolicy(LagPolicy policy) {
-      this.lag = Objects.requireNonNull(policy, "lagPolicy");
+      runner.lagPolicy(policy);
       return this;
     }
 
-    /** What to do with files that change in processed partitions (default report). */
+    /** See {@link PartitionRunner.Builder#lateDataPolicy}. */
     public Builder lateDataPolicy(LateDataPolicy policy) {
-      this.late = Objects.requireNonNull(policy, "lateDataPolicy");
+      runner.lateDataPolicy(policy);
       return this;
     }
 
-    /** What to do with an unreadable partition (default {@link BadPartitionPolicy#STOP}). */
+    /** See {@link PartitionRunner.Builder#onBadPartition}. */
     public Builder onBadPartition(BadPartitionPolicy policy) {
-      this.onBadPartition = Objects.requireNonNull(policy, "onBadPartition");
+      runner.onBadPartition(policy);
       return this;
     }
 
-    /** How often {@code runUntil}/{@code runFor} start a cycle (default one minute). */
+    /** See {@link PartitionRunner.Builder#cadence}. */
     public Builder cadence(Duration cadence) {
-      Objects.requireNonNull(cadence, "cadence");
-      if (cadence.isNegative() || cadence.isZero()) {
-        throw new IllegalArgumentException("cadence must be positive, was " + cadence);
-      }
-      this.cadence = cadence;
+      runner.cadence(cadence);
       return this;
     }
 
@@ -278,7 +261,7 @@ public final class SparkPartitionRunner implements AutoCloseable {
 
     /** Subscribes to partition events from the first cycle on. */
     public Builder onEvent(Consumer<? super PartitionEvent> listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      runner.onEvent(listener);
       return this;
     }
 
@@ -288,7 +271,7 @@ public final class SparkPartitionRunner implements AutoCloseable {
       return this;
     }
 
-    /** Validates the settings and opens the runner's sinks. Opening does not list or write. */
+    /** Validates the settings and opens the runner's sink. Opening does not list or write. */
     public SparkPartitionRunner build() {
       if (basePath == null) {
         throw new IllegalStateException("basePath is required: the partitioned directory to list");
@@ -298,20 +281,7 @@ public final class SparkPartitionRunner implements AutoCloseable {
             + ".builder().tableUri(..).writerId(..).build())");
       }
       SparkSinkSettings.requireOneTable(settings, null, null);
-      WriteMode writeMode = settings.writeMode();
-      if (late.kind() == LateDataPolicy.Kind.REPROCESS
-          && writeMode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
-        throw new IllegalStateException("LateDataPolicy.reprocess() needs"
-            + " WriteMode.replaceGroups(column): re-processing a partition in " + writeMode
-            + " mode would write its rows twice. Use LateDataPolicy.report(), or replaceGroups"
-            + " with a group column that identifies the partition's rows.");
-      }
       return SparkPartitionRunner.create(this);
-    }
-
-    LoopSettings loopSettings(PartitionLister lister) {
-      return new LoopSettings(basePath, lister, layout, rule, lag, late, onBadPartition, cadence,
-          clock, sleeper);
     }
   }
 }

@@ -94,7 +94,7 @@ final class TextPartitions implements PartitionReader {
     for (long[] r : ranges) {
       batches.add(root -> fill(root, r[0], (int) r[1], p.path()));
     }
-    return io.github.lancesink.TestRows.batches(allocator, schema(), batches);
+    return batches(allocator, schema(), batches);
   }
 
   static void fill(VectorSchemaRoot root, long from, int n, String grp) {
@@ -155,5 +155,35 @@ final class TextPartitions implements PartitionReader {
       out.add(i);
     }
     return out;
+  }
+
+  /** A reader yielding one record batch per filler, in order. */
+  static ArrowReader batches(BufferAllocator alloc, Schema schema,
+      List<java.util.function.Consumer<VectorSchemaRoot>> fillers) {
+    return new ArrowReader(alloc) {
+      private int next;
+
+      @Override
+      public boolean loadNextBatch() throws IOException {
+        if (next >= fillers.size()) {
+          return false;
+        }
+        fillers.get(next++).accept(getVectorSchemaRoot());
+        return true;
+      }
+
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
+
+      @Override
+      protected void closeReadSource() {}
+
+      @Override
+      protected Schema readSchema() {
+        return schema;
+      }
+    };
   }
 }
