@@ -90,7 +90,7 @@ final class TextPartitions implements PartitionReader {
         throw new IOException("file " + f.relativePath() + " is not a valid data file", e);
       }
     }
-    List<java.util.function.Consumer<VectorSchemaRoot>> batches = new ArrayList<>();
+    List<Filler> batches = new ArrayList<>();
     for (long[] r : ranges) {
       batches.add(root -> fill(root, r[0], (int) r[1], p.path()));
     }
@@ -157,9 +157,13 @@ final class TextPartitions implements PartitionReader {
     return out;
   }
 
-  /** A reader yielding one record batch per filler, in order. */
-  static ArrowReader batches(BufferAllocator alloc, Schema schema,
-      List<java.util.function.Consumer<VectorSchemaRoot>> fillers) {
+  /** Fills one record batch; may fail like a real reader. */
+  interface Filler {
+    void fill(VectorSchemaRoot root) throws IOException;
+  }
+
+  /** A reader yielding one record batch per filler, in order, each filled when loaded. */
+  static ArrowReader batches(BufferAllocator alloc, Schema schema, List<Filler> fillers) {
     return new ArrowReader(alloc) {
       private int next;
 
@@ -168,7 +172,7 @@ final class TextPartitions implements PartitionReader {
         if (next >= fillers.size()) {
           return false;
         }
-        fillers.get(next++).accept(getVectorSchemaRoot());
+        fillers.get(next++).fill(getVectorSchemaRoot());
         return true;
       }
 
