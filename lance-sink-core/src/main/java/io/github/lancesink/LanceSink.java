@@ -2,21 +2,31 @@ package io.github.lancesink;
 
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.event.SinkEvents;
+import io.github.lancesink.internal.CommitHistory;
 import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.Ledger;
 import io.github.lancesink.internal.ReaderSource;
+import io.github.lancesink.internal.SinkConfig;
 import io.github.lancesink.internal.SinkProtocol;
+import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.SimulatedFailure;
+import io.github.resilience4j.retry.RetryRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes micro-batches to a Lance table with exactly-once effect.
+ * Writes micro-batches to a Lance table with exactly-once effect. Build it from {@link
+ * LanceSinkSettings} (or the builder's shortcut setters) plus the runtime hooks.
  *
  * <p>Every {@link #write} runs the same protocol: look up this writer's last batch in the dedup
  * ledger (kept as transaction properties inside the table's own commits); skip the batch if it
@@ -43,24 +53,24 @@ import org.slf4j.LoggerFactory;
 public final class LanceSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LanceSink.class);
 
-  private final LanceSinkConfig config;
+  private final SinkConfig config;
   private final LanceTable table;
   private final boolean ownsTable;
   private final EventBus events = new EventBus();
   private final Ledger ledger;
   private final SinkProtocol protocol;
 
-  LanceSink(LanceSinkConfig config, LanceTable table, boolean ownsTable) {
+  LanceSink(SinkConfig config, LanceTable table, boolean ownsTable) {
     this.config = config;
     this.table = table;
     this.ownsTable = ownsTable;
-    this.ledger = new Ledger(config.writerId(), config.lookback());
+    this.ledger = new Ledger(config.writerId(), config.settings().lookback());
     this.protocol = new SinkProtocol(config, table, ledger, events);
   }
 
   /** A builder; {@code tableUri} (or {@code table}) and {@code writerId} are required. */
-  public static LanceSinkBuilder builder() {
-    return new LanceSinkBuilder();
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -75,7 +85,7 @@ public final class LanceSink implements AutoCloseable {
    * @throws LedgerException when exactly-once cannot be proven; nothing is written
    */
   public BatchResult write(long batchId, ArrowReader data) {
-    return write(batchId, config.sourceLineage(), data);
+    return write(batchId, config.settings().sourceLineage(), data);
   }
 
   /**
@@ -83,11 +93,32 @@ public final class LanceSink implements AutoCloseable {
    * survives restarts). See {@link LineagePolicy} for what happens when it changes.
    */
   public BatchResult write(long batchId, String sourceLineage, ArrowReader data) {
-    BatchSource source =
-        config.writeMode().kind() == WriteMode.Kind.APPEND
-            ? new ReaderSource(data, config)
-            : new KeyedReaderSource(data, config);
-    return write(batchId, sourceLineage, source);
+    return write(batchId, sourceLineage, source(data));
+  }
+
+  /**
+   * The source {@link #write(long, String, ArrowReader)} builds for {@code data}: it validates
+   * the rows and stages them as this sink's write mode requires. An engine wraps it (to add
+   * {@link BatchSource#commitProperties()}, say) and hands it to {@link #write(long, String,
+   * BatchSource)}. The caller owns the reader.
+   */
+  public BatchSource source(ArrowReader data) {
+    return config.writeMode().kind() == WriteMode.Kind.APPEND
+        ? new ReaderSource(data, config.settings())
+        : new KeyedReaderSource(data, config.settings());
+  }
+
+  /**
+   * Reads this writer's commits back from the table, newest first, among the newest {@link
+   * LanceSinkSettings#lookback()} versions, handing each to {@code visitor} until it returns
+   * false or a version was removed by cleanup. Commits of other writers are passed over.
+   *
+   * @return the number of versions read
+   * @throws LedgerException when a version cannot be read (it may hold one of the commits)
+   */
+  public int readCommittedBatches(java.util.function.Predicate<? super CommittedBatch> visitor) {
+    return CommitHistory.read(table, config.writerId(), config.settings().lookback(),
+        java.util.Objects.requireNonNull(visitor, "visitor"));
   }
 
   /**
@@ -151,9 +182,14 @@ public final class LanceSink implements AutoCloseable {
     return table;
   }
 
-  /** The effective configuration (credentials redacted in its {@code toString}). */
-  public LanceSinkConfig config() {
-    return config;
+  /** The sink's settings (credentials redacted in their {@code toString}). */
+  public LanceSinkSettings settings() {
+    return config.settings();
+  }
+
+  /** The clock that stamps this sink's events (the one given to the builder). */
+  public Clock clock() {
+    return config.clock();
   }
 
   /** Drops the cached ledger so the next call re-reads it from the table. */
@@ -172,6 +208,147 @@ public final class LanceSink implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "LanceSink{" + config + "}";
+    return "LanceSink{" + config.settings() + "}";
+  }
+
+  /**
+   * Builds a {@link LanceSink} from {@link LanceSinkSettings} plus the runtime hooks that are not
+   * settings: a table port, the clock, the sleeper and a Resilience4j {@code RetryRegistry}.
+   *
+   * <p>The setting setters ({@link #tableUri}, {@link #writerId}, ...) are shortcuts that forward
+   * to one {@link LanceSinkSettings.Builder}, where every validation lives; {@link
+   * #settings(LanceSinkSettings)} replaces them all at once. Setters reject bad values with
+   * {@link IllegalArgumentException}; {@link #build()} rejects missing or conflicting settings
+   * with {@link IllegalStateException}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private LanceSinkSettings.Builder settings = LanceSinkSettings.builder();
+    private LanceTable table;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private RetryRegistry retryRegistry;
+
+    private Builder() {}
+
+    /**
+     * Replaces every setting with {@code settings} (shortcut setters called later change this
+     * copy). The way engine adapters and drivers hand over one value.
+     */
+    public Builder settings(LanceSinkSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings").toBuilder();
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#tableUri}. */
+    public Builder tableUri(String uri) {
+      settings.tableUri(uri);
+      return this;
+    }
+
+    /**
+     * Writes through a caller-supplied table port instead of opening {@code tableUri}, e.g. the
+     * testkit's {@code InMemoryLanceTable}. The sink does not close a supplied table.
+     */
+    public Builder table(LanceTable table) {
+      this.table = Objects.requireNonNull(table, "table");
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#storageOptions}. */
+    public Builder storageOptions(Map<String, String> options) {
+      settings.storageOptions(options);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#writerId}. */
+    public Builder writerId(String id) {
+      settings.writerId(id);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#writeMode}. */
+    public Builder writeMode(WriteMode mode) {
+      settings.writeMode(mode);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#vectorColumn}. */
+    public Builder vectorColumn(String column, int dimension) {
+      settings.vectorColumn(column, dimension);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#retryPolicy}. */
+    public Builder retryPolicy(RetryPolicy policy) {
+      settings.retryPolicy(policy);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#optimizePolicy}. */
+    public Builder optimizePolicy(OptimizePolicy policy) {
+      settings.optimizePolicy(policy);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#lookback}. */
+    public Builder lookback(int versions) {
+      settings.lookback(versions);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#sourceLineage}. */
+    public Builder sourceLineage(String lineage) {
+      settings.sourceLineage(lineage);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#lineagePolicy}. */
+    public Builder lineagePolicy(LineagePolicy policy) {
+      settings.lineagePolicy(policy);
+      return this;
+    }
+
+    /** Shortcut for {@link LanceSinkSettings.Builder#schemaEvolution}. */
+    public Builder schemaEvolution(SchemaEvolution evolution) {
+      settings.schemaEvolution(evolution);
+      return this;
+    }
+
+    /** The clock that stamps events and measures durations (tests pass a manual clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How the sink waits between retries (tests pass a no-op or recording sleeper). */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Registers the sink's Resilience4j retry in the caller's registry (for shared metrics). */
+    public Builder retryRegistry(RetryRegistry registry) {
+      this.retryRegistry = Objects.requireNonNull(registry, "retryRegistry");
+      return this;
+    }
+
+    /** Validates the settings and opens the sink. Opening does not touch storage. */
+    public LanceSink build() {
+      LanceSinkSettings s = settings.build();
+      String tableUri = s.tableUri().orElse(null);
+      if (tableUri == null && table == null) {
+        throw new IllegalStateException("tableUri (or a table port) is required");
+      }
+      if (tableUri != null && table != null) {
+        throw new IllegalStateException("set either tableUri or table, not both");
+      }
+      SinkConfig config = new SinkConfig(s, clock, sleeper,
+          retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
+      boolean owns = table == null;
+      LanceTable port = owns ? new NativeLanceTable(tableUri, s.storageOptions()) : table;
+      return new LanceSink(config, port, owns);
+    }
   }
 }

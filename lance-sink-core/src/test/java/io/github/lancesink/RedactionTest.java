@@ -66,9 +66,9 @@ class RedactionTest {
       String[] shown = {"aws_region=us-east-1", "aws_access_key_id=" + Redactor.MASK,
           "aws_secret_access_key=" + Redactor.MASK, "aws_session_token=" + Redactor.MASK};
       assertThat(sink.toString()).doesNotContain(SECRET, KEY_ID, "FwoGZXIvYXdzEXAMPLETOKEN")
-          .startsWith("LanceSink{LanceSinkConfig{tableUri=" + uri).contains(shown)
+          .startsWith("LanceSink{LanceSinkSettings{tableUri=" + uri).contains(shown)
           .contains("writerId=w");
-      assertThat(sink.config().toString()).doesNotContain(SECRET, KEY_ID)
+      assertThat(sink.settings().toString()).doesNotContain(SECRET, KEY_ID)
           .contains("tableUri=" + uri, "writerId=w").contains(shown);
       assertThat(sink.table().toString()).doesNotContain(SECRET, KEY_ID)
           .contains("uri=" + uri).contains(shown);

@@ -1,5 +1,6 @@
 package io.github.lancesink.bench;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.LanceForeachBatch;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -38,8 +39,13 @@ final class SparkDriverMemoryBench {
     });
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     String uri = work.resolve("mem.lance").toString();
-    LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("mem-bench")
-        .vectorColumn("vector", dim).build();
+    LanceForeachBatch fn = LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri(uri)
+            .writerId("mem-bench")
+            .vectorColumn("vector", dim)
+            .build())
+        .build();
     fn.call(SparkBenchSupport.rows(spark, 0, 10_000, dim, 2), 0L); // warm-up, opens the sink
     long baseline = usedAfterGc(mem);
     System.out.printf("DriverMemoryBench dim=%d baseline heap %.1f MB%n", dim, baseline / 1e6);

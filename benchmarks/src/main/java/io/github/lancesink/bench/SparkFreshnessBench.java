@@ -1,5 +1,6 @@
 package io.github.lancesink.bench;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.BatchReport;
 import io.github.lancesink.spark.LanceForeachBatch;
 import java.nio.file.Files;
@@ -35,8 +36,12 @@ final class SparkFreshnessBench {
     spark.sql("CREATE TABLE delta.`" + delta + "` (id BIGINT, name STRING, vector ARRAY<FLOAT>)"
         + " USING delta TBLPROPERTIES (delta.enableChangeDataFeed = true)");
     LanceForeachBatch fn = LanceForeachBatch.builder()
-        .tableUri(work.resolve("fresh.lance").toString()).writerId("fresh-bench")
-        .vectorColumn("vector", dim).listener(REPORTS::add).build();
+        .settings(LanceSinkSettings.builder()
+            .tableUri(work.resolve("fresh.lance").toString())
+            .writerId("fresh-bench")
+            .vectorColumn("vector", dim)
+            .build())
+        .listener(REPORTS::add).build();
     StreamingQuery q = spark.readStream().format("delta").option("readChangeFeed", "true")
         .option("startingVersion", "0").load(delta)
         .writeStream().foreachBatch(fn).trigger(Trigger.ProcessingTime("5 seconds"))

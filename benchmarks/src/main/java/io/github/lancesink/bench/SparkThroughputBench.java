@@ -1,5 +1,6 @@
 package io.github.lancesink.bench;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spi.StagedFragments;
@@ -42,8 +43,12 @@ final class SparkThroughputBench {
     Dataset<Row> df = SparkBenchSupport.rows(spark, 0, rows, dim, 2).cache();
     df.count(); // generation is not part of the measured write
     LanceForeachBatch fn = LanceForeachBatch.builder()
-        .tableUri(work.resolve("spark.lance").toString()).writerId("bench")
-        .vectorColumn("vector", dim).build();
+        .settings(LanceSinkSettings.builder()
+            .tableUri(work.resolve("spark.lance").toString())
+            .writerId("bench")
+            .vectorColumn("vector", dim)
+            .build())
+        .build();
     // warm-up of both paths (JIT, native library load); afterwards the sink is open, the table
     // exists and the ledger is cached, as in a running stream (the raw path also creates its
     // table outside the timed section)

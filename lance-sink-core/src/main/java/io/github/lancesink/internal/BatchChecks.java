@@ -1,6 +1,5 @@
 package io.github.lancesink.internal;
 
-import io.github.lancesink.LanceSinkConfig;
 import io.github.lancesink.WriteMode;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -9,7 +8,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class BatchChecks {
   private BatchChecks() {}
 
-  static void beforeWrite(LanceSinkConfig config, Schema batch, String uri) {
+  static void beforeWrite(SinkConfig config, Schema batch, String uri) {
     config.vectorColumn().ifPresent(
         c -> SchemaCheck.vectorColumn(batch, c, config.vectorDimension(), uri));
     WriteMode mode = config.writeMode();

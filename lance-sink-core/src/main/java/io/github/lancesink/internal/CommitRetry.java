@@ -1,7 +1,6 @@
 package io.github.lancesink.internal;
 
 import io.github.lancesink.CommitStateUnknownException;
-import io.github.lancesink.LanceSinkConfig;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.Backoff;
@@ -21,11 +20,11 @@ import org.slf4j.LoggerFactory;
 final class CommitRetry {
   private static final Logger LOG = LoggerFactory.getLogger(CommitRetry.class);
 
-  private final LanceSinkConfig config;
+  private final SinkConfig config;
   private final EventBus events;
   private final Retry retry;
 
-  CommitRetry(LanceSinkConfig config, EventBus events) {
+  CommitRetry(SinkConfig config, EventBus events) {
     this.config = config;
     this.events = events;
     Backoff backoff = config.retryPolicy().backoff();

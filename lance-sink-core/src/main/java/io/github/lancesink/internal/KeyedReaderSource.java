@@ -1,7 +1,7 @@
 package io.github.lancesink.internal;
 
 import io.github.lancesink.InvalidBatchException;
-import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.KeyedChange;
@@ -35,9 +35,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class KeyedReaderSource implements BatchSource {
   private final ArrowReader reader;
-  private final LanceSinkConfig config;
+  private final LanceSinkSettings config;
 
-  public KeyedReaderSource(ArrowReader reader, LanceSinkConfig config) {
+  public KeyedReaderSource(ArrowReader reader, LanceSinkSettings config) {
     this.reader = java.util.Objects.requireNonNull(reader, "data");
     this.config = config;
   }

@@ -1,6 +1,6 @@
 package io.github.lancesink.internal;
 
-import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
@@ -13,11 +13,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /** A batch delivered as a caller's {@link ArrowReader}: validated while streamed to Lance. */
 public final class ReaderSource implements BatchSource {
   private final ArrowReader reader;
-  private final LanceSinkConfig config;
+  private final LanceSinkSettings config;
   private ValidatingReader validating;
   private Boolean hasRows;
 
-  public ReaderSource(ArrowReader reader, LanceSinkConfig config) {
+  public ReaderSource(ArrowReader reader, LanceSinkSettings config) {
     this.reader = java.util.Objects.requireNonNull(reader, "data");
     this.config = config;
   }

@@ -2,7 +2,6 @@ package io.github.lancesink.internal;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.CommitStateUnknownException;
-import io.github.lancesink.LanceSinkConfig;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.LedgerException;
 import io.github.lancesink.LineagePolicy;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkProtocol implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SinkProtocol.class);
 
-  private final LanceSinkConfig config;
+  private final SinkConfig config;
   private final LanceTable table;
   private final Ledger ledger;
   private final EventBus events;
@@ -44,7 +43,7 @@ public final class SinkProtocol implements AutoCloseable {
   private boolean registered;
   private int stagedFragments; // of the batch being committed (the write-stall estimate)
 
-  public SinkProtocol(LanceSinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
+  public SinkProtocol(SinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
     this.config = config;
     this.table = table;
     this.ledger = ledger;

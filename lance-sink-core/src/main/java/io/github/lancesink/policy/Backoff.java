@@ -2,11 +2,11 @@ package io.github.lancesink.policy;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The wait before retry attempt {@code n} (1-based: the wait after the first failure is {@code
- * delay(1)}). Instances are immutable and serializable; use the named factories.
+ * delay(1)}). Instances are immutable and serializable; the named factories return values that are
+ * equal when built from equal arguments.
  *
  * @since 0.1.0
  */
@@ -18,13 +18,13 @@ public interface Backoff extends Serializable {
 
   /** No wait between attempts. Useful in tests. */
   static Backoff none() {
-    return attempt -> Duration.ZERO;
+    return new Backoffs.None();
   }
 
   /** The same wait before every retry. */
   static Backoff fixed(Duration wait) {
     requireNonNegative("wait", wait);
-    return attempt -> wait;
+    return new Backoffs.Fixed(wait);
   }
 
   /**
@@ -45,13 +45,7 @@ public interface Backoff extends Serializable {
       throw new IllegalArgumentException(
           "max (" + max + ") must not be shorter than initial (" + initial + ")");
     }
-    return attempt -> {
-      double base = initial.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
-      double capped = Math.min(base, (double) max.toNanos());
-      double spread = capped * jitter;
-      double value = capped - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
-      return Duration.ofNanos((long) Math.min(Math.max(0, value), max.toNanos()));
-    };
+    return new Backoffs.ExponentialRandom(initial, multiplier, jitter, max);
   }
 
   private static void requireNonNegative(String name, Duration d) {

@@ -104,7 +104,7 @@ class OptimizePolicyTest {
   @Test
   void retentionShorterThanTheLedgerLookbackIsAccepted() {
     assertThat(OptimizePolicy.DEFAULT_RETAIN_VERSIONS).isEqualTo(100)
-        .isLessThan(io.github.lancesink.LanceSinkConfig.DEFAULT_LOOKBACK);
+        .isLessThan(io.github.lancesink.LanceSinkSettings.DEFAULT_LOOKBACK);
     OptimizePolicy short10 = OptimizePolicy.builder().retainVersions(10).build();
     LanceSink.builder().tableUri("/tmp/never-created.lance").writerId("w")
         .optimizePolicy(short10).build().close();

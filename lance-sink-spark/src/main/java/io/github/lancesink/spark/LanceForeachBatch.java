@@ -2,11 +2,8 @@ package io.github.lancesink.spark;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
-import io.github.lancesink.LineagePolicy;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.internal.SparkBatchSource;
 import io.github.lancesink.spark.internal.SparkSinkSettings;
 import io.github.lancesink.spi.LanceTable;
@@ -29,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * A {@code foreachBatch} function that keeps a Lance dataset in sync with exactly-once effect.
  *
  * <pre>{@code
- * LanceForeachBatch fn = LanceForeachBatch.builder()
+ * LanceSinkSettings settings = LanceSinkSettings.builder()
  *     .tableUri("s3://bucket/items.lance").writerId("items-sync")
  *     .vectorColumn("vector", 128)
  *     .build();
+ * LanceForeachBatch fn = LanceForeachBatch.builder().settings(settings).build();
  * df.writeStream().foreachBatch(fn).option("checkpointLocation", ckpt).start();
  * }</pre>
  *
@@ -74,7 +72,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     this.clock = clock;
   }
 
-  /** A builder; {@code writerId} and either {@code tableUri} or {@code table} are required. */
+  /** A builder; {@code settings} are required, and either their table URI or a table. */
   public static Builder builder() {
     return new Builder();
   }
@@ -90,10 +88,9 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     }
     LanceSink s = sink(batch);
     SparkBatchSource source = new SparkBatchSource(batch, settings.tables(resolved),
-        settings.writeMode(), settings.vectorColumn(), settings.dimension(),
-        settings.rowIdentity(), resolved.arrowBatchRows());
+        resolved.settings(), settings.rowIdentity(), resolved.arrowBatchRows());
     BatchResult result = s.write(batchId, queryId, source);
-    Instant committedAt = s.config().clock().instant();
+    Instant committedAt = s.clock().instant();
     Optional<Instant> sourceTs = source.maxCommitTimestamp();
     Optional<Duration> lag = result.committed()
         ? sourceTs.map(ts -> Duration.between(ts, committedAt)) : Optional.empty();
@@ -117,7 +114,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
   private LanceSink sink(Dataset<Row> batch) {
     if (sink == null) {
       resolved = settings.resolve(batch.sparkSession());
-      LanceSinkBuilder b = resolved.sinkBuilder();
+      LanceSink.Builder b = LanceSink.builder().settings(resolved.settings());
       if (clock != null) {
         b.clock(clock);
       }
@@ -133,7 +130,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       }
       LOG.info("lance-sink writer '{}' opened {} for foreachBatch", settings.writerId(),
           sink.table().displayUri());
-      LOG.debug("lance-sink writer '{}' configuration: {}", settings.writerId(), sink.config());
+      LOG.debug("lance-sink writer '{}' configuration: {}", settings.writerId(), sink.settings());
     }
     return sink;
   }
@@ -172,25 +169,17 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
   }
 
   /**
-   * Builds a {@link LanceForeachBatch}. Setters reject bad values with {@link
+   * Builds a {@link LanceForeachBatch} from {@link LanceSinkSettings} plus the options only the
+   * Spark adapter has. Every sink setting is given through {@link #settings}; settings not given
+   * explicitly there come from writer options and the Spark session conf keys in {@link
+   * LanceSinkOptions}, then from the core defaults. Setters reject bad values with {@link
    * IllegalArgumentException}; {@link #build()} rejects missing settings with {@link
-   * IllegalStateException}. Settings not given here come from the Spark session conf keys in
-   * {@link LanceSinkOptions}, then from the core defaults.
+   * IllegalStateException}.
    *
    * @since 0.1.0
    */
   public static final class Builder {
-    private final io.github.lancesink.LanceSinkBuilder check = LanceSink.builder();
-    private String tableUri;
-    private Map<String, String> storageOptions = Map.of();
-    private String writerId;
-    private WriteMode writeMode = WriteMode.append();
-    private String vectorColumn;
-    private int dimension;
-    private RetryPolicy retryPolicy;
-    private OptimizePolicy optimizePolicy;
-    private LineagePolicy lineagePolicy;
-    private Integer lookback;
+    private LanceSinkSettings settings;
     private final Map<String, String> options = new HashMap<>();
     private List<String> rowIdentity = List.of();
     private BatchListener listener;
@@ -200,10 +189,23 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     private Builder() {}
 
     /**
-     * Writes through table handles opened by {@code factory} instead of {@code tableUri}: the
-     * driver opens one handle to commit, every executor task one to write fragments. For tests
-     * against the testkit's in-memory fake (see {@code lance-sink-spark-testkit}); exactly one of
-     * {@code tableUri} and {@code table} is required.
+     * The sink settings (required): writer id, table URI (unless {@link #table(TableFactory)}
+     * is used), write mode, vector column, policies. The table URI and storage options must be
+     * reachable from the executors too. With {@link WriteMode#cdc} the function reads a Delta
+     * change feed ({@code readChangeFeed}): the latest change per key wins, deletes remove
+     * stored rows; keyed batches are checked and collapsed on the cluster, and each batch is
+     * one Lance commit, so a reader never sees a half-replaced key or group.
+     */
+    public Builder settings(LanceSinkSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * Writes through table handles opened by {@code factory} instead of the settings' {@code
+     * tableUri}: the driver opens one handle to commit, every executor task one to write
+     * fragments. For tests against the testkit's in-memory fake (see {@code
+     * lance-sink-spark-testkit}); exactly one of {@code tableUri} and {@code table} is required.
      *
      * @since 0.1.0
      */
@@ -224,84 +226,12 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       return this;
     }
 
-    /** Local path or object-store URI of the Lance dataset; executors must reach it too. */
-    public Builder tableUri(String uri) {
-      check.tableUri(uri);
-      this.tableUri = uri;
-      return this;
-    }
-
-    /** Options handed to Lance on the driver and on executors. Never printed. */
-    public Builder storageOptions(Map<String, String> options) {
-      check.storageOptions(options);
-      this.storageOptions = Map.copyOf(options);
-      return this;
-    }
-
-    /** The stable dedup namespace of this pipeline; see {@code LanceSinkBuilder#writerId}. */
-    public Builder writerId(String id) {
-      check.writerId(id);
-      this.writerId = id;
-      return this;
-    }
-
     /**
-     * How batches are applied (default {@link WriteMode#append()}). {@link WriteMode#cdc} reads
-     * a Delta change feed ({@code readChangeFeed}): the latest change per key wins, deletes
-     * remove stored rows. {@link WriteMode#upsert} replaces the stored rows of every key in the
-     * batch (duplicate keys are rejected unless a sequence column orders them; the largest
-     * value wins, ties go to the row later in the DataFrame's order). {@link
-     * WriteMode#replaceGroups} replaces every stored row of each group value in the batch. Null
-     * keys or groups reject the batch on the cluster before anything is written; each batch is
-     * one Lance commit, so a reader never sees a half-replaced key or group.
+     * A writer option, one of the {@link LanceSinkOptions} keys; wins over the session conf but
+     * not over a setting given explicitly in {@link #settings}.
      */
-    public Builder writeMode(WriteMode mode) {
-      this.writeMode = Objects.requireNonNull(mode, "writeMode");
-      return this;
-    }
-
-    /**
-     * The vector column: a Spark {@code ARRAY<FLOAT>} stored as {@code
-     * FixedSizeList<float32>[dimension]}. Every row's length is validated on the executors.
-     */
-    public Builder vectorColumn(String column, int dimension) {
-      check.vectorColumn(column, dimension);
-      this.vectorColumn = column;
-      this.dimension = dimension;
-      return this;
-    }
-
-    /** Overrides {@link LanceSinkOptions#RETRY_MAX_ATTEMPTS} entirely. */
-    public Builder retryPolicy(RetryPolicy policy) {
-      this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
-      return this;
-    }
-
-    /** Overrides {@link LanceSinkOptions#OPTIMIZE_ENABLED}; the core runs it between batches. */
-    public Builder optimizePolicy(OptimizePolicy policy) {
-      this.optimizePolicy = Objects.requireNonNull(policy, "optimizePolicy");
-      return this;
-    }
-
-    /** Overrides {@link LanceSinkOptions#LINEAGE_POLICY}. */
-    public Builder lineagePolicy(LineagePolicy policy) {
-      this.lineagePolicy = Objects.requireNonNull(policy, "lineagePolicy");
-      return this;
-    }
-
-    /** Overrides {@link LanceSinkOptions#LEDGER_LOOKBACK}. */
-    public Builder lookback(int versions) {
-      check.lookback(versions);
-      this.lookback = versions;
-      return this;
-    }
-
-    /** A writer option, one of the {@link LanceSinkOptions} keys; wins over the session conf. */
     public Builder option(String key, String value) {
-      if (key == null || !key.startsWith(LanceSinkOptions.PREFIX) || value == null) {
-        throw new IllegalArgumentException("option keys start with '" + LanceSinkOptions.PREFIX
-            + "' and values are non-null; key was '" + key + "'");
-      }
+      LanceSinkOptions.requireKey(key, value);
       options.put(key, value);
       return this;
     }
@@ -330,23 +260,13 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
 
     /** Validates the settings; the sink itself is opened on the driver at the first batch. */
     public LanceForeachBatch build() {
-      if (tableUri == null && tableFactory == null) {
-        throw new IllegalStateException("tableUri (or a table factory) is required");
+      if (settings == null) {
+        throw new IllegalStateException("settings are required: LanceForeachBatch.builder()"
+            + ".settings(LanceSinkSettings.builder().tableUri(..).writerId(..).build())");
       }
-      if (tableUri != null && tableFactory != null) {
-        throw new IllegalStateException("set either tableUri or table(factory), not both");
-      }
-      if (writerId == null) {
-        throw new IllegalStateException("writerId is required: the stable dedup namespace");
-      }
-      if (vectorColumn != null && writeMode.kind() != WriteMode.Kind.APPEND
-          && writeMode.keys().contains(vectorColumn)) {
-        throw new IllegalStateException(
-            "the vector column '" + vectorColumn + "' cannot also be a key column");
-      }
-      SparkSinkSettings s = new SparkSinkSettings(tableUri, storageOptions, writerId, writeMode,
-          vectorColumn, dimension, retryPolicy, optimizePolicy, lineagePolicy, lookback,
-          Map.copyOf(options), rowIdentity, tableFactory);
+      SparkSinkSettings.requireOneTable(settings, tableFactory, "table(factory)");
+      SparkSinkSettings s = new SparkSinkSettings(settings, Map.copyOf(options), rowIdentity,
+          tableFactory);
       return new LanceForeachBatch(s, listener, clock);
     }
   }

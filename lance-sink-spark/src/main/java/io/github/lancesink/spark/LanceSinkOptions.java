@@ -3,27 +3,41 @@ package io.github.lancesink.spark;
 /**
  * Configuration keys of the Spark adapter. Each key can be set on the {@link
  * LanceForeachBatch.Builder#option(String, String) builder} (as a writer option) or in the Spark
- * session conf ({@code spark.conf.set(...)}, {@code --conf}). Precedence: a typed builder setter
- * or writer option, then the session conf, then the default.
+ * session conf ({@code spark.conf.set(...)}, {@code --conf}). Precedence: a setting given
+ * explicitly in {@code LanceSinkSettings}, then a writer option, then the session conf, then
+ * the default.
  *
  * @since 0.1.0
  */
 public final class LanceSinkOptions {
   private LanceSinkOptions() {}
 
+  /**
+   * Checks a writer option: the key is one of these keys (starts with {@value #PREFIX}) and the
+   * value is non-null.
+   *
+   * @throws IllegalArgumentException naming the key otherwise
+   */
+  public static void requireKey(String key, String value) {
+    if (key == null || !key.startsWith(PREFIX) || value == null) {
+      throw new IllegalArgumentException("option keys start with '" + PREFIX
+          + "' and values are non-null; key was '" + key + "'");
+    }
+  }
+
   /** Prefix shared by every key. */
   public static final String PREFIX = "lance.sink.";
 
   /**
    * Maximum attempts for a commit whose failure is known to have had no effect (integer >= 1).
-   * Default: {@code RetryPolicy.DEFAULT_MAX_ATTEMPTS}. Ignored when the builder sets a whole
-   * {@code RetryPolicy}.
+   * Default: {@code RetryPolicy.DEFAULT_MAX_ATTEMPTS}. Ignored when the settings give a
+   * {@code RetryPolicy} explicitly.
    */
   public static final String RETRY_MAX_ATTEMPTS = "lance.sink.retry.max-attempts";
 
   /**
    * How many table versions a cold dedup-ledger lookup walks back (integer >= 1). Default:
-   * {@code LanceSinkConfig.DEFAULT_LOOKBACK}. If this writer's last marker is older the sink
+   * {@code LanceSinkSettings.DEFAULT_LOOKBACK}. If this writer's last marker is older the sink
    * fails closed.
    */
   public static final String LEDGER_LOOKBACK = "lance.sink.ledger.lookback";
@@ -38,7 +52,8 @@ public final class LanceSinkOptions {
   /**
    * Whether maintenance (compaction, index upkeep, cleanup) runs between batches: {@code true}
    * (default, {@code OptimizePolicy.defaults()}) or {@code false} ({@code OptimizePolicy.never()}).
-   * Ignored when the builder sets a whole {@code OptimizePolicy}.
+   * Ignored when the settings give an {@code OptimizePolicy}
+   * explicitly.
    */
   public static final String OPTIMIZE_ENABLED = "lance.sink.optimize.enabled";
 

@@ -2,6 +2,7 @@ package io.github.lancesink.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.testkit.internal.KeyedRows;
@@ -63,8 +64,14 @@ class ChangeFeedModelTest {
     for (long seed = 0; seed < 3; seed++) {
       String uri = dir.resolve("t" + seed + ".lance").toString();
       KeyedScenario scenario = KeyedScenario.cdc(seed, 8);
-      LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(uri).writerId("model")
-          .writeMode(WriteMode.cdc("id")).vectorColumn("vector", KeyedRows.DIM).build();
+      LanceForeachBatch fn = LanceForeachBatch.builder()
+          .settings(LanceSinkSettings.builder()
+              .tableUri(uri)
+              .writerId("model")
+              .writeMode(WriteMode.cdc("id"))
+              .vectorColumn("vector", KeyedRows.DIM)
+              .build())
+          .build();
       try {
         for (int b = 0; b < scenario.steps.size(); b++) {
           KeyedRows batch = scenario.steps.get(b).batch();

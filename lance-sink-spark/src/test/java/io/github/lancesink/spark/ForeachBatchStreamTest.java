@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.LedgerException;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.lance.NativeLanceTable;
@@ -63,9 +64,15 @@ class ForeachBatchStreamTest {
         .load(delta.toString());
   }
 
+  LanceSinkSettings.Builder settings() {
+    return LanceSinkSettings.builder().tableUri(lance).writerId("items-sync")
+        .vectorColumn("vector", DIM);
+  }
+
   LanceForeachBatch.Builder fn() {
-    return LanceForeachBatch.builder().tableUri(lance).writerId("items-sync")
-        .vectorColumn("vector", DIM).listener(REPORTS::add);
+    return LanceForeachBatch.builder()
+        .settings(settings().build())
+        .listener(REPORTS::add);
   }
 
   /** Runs the stream with Trigger.AvailableNow until it has processed everything. */
@@ -139,7 +146,8 @@ class ForeachBatchStreamTest {
     append(delta, rows(0, 100, DIM).where("id % 7 = 0")
         .selectExpr("id", "concat('re-', name) AS name", "transform(vector, x -> -x) AS vector"));
     spark().sql("UPDATE " + t + " SET name = 'again' WHERE id = 14");
-    LanceForeachBatch.Builder cdc = fn().writeMode(WriteMode.cdc("id"));
+    LanceForeachBatch.Builder cdc =
+        fn().settings(settings().writeMode(WriteMode.cdc("id")).build());
     runToEnd(changeFeed(), cdc.build(), ckpt);
     assertThat(lanceState(lance)).isEqualTo(deltaState(delta));
 

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.ConfigurationException;
 import io.github.lancesink.InvalidBatchException;
+import io.github.lancesink.LanceSinkSettings;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,8 +43,13 @@ class InvalidRowsStreamTest {
   }
 
   LanceForeachBatch fn() {
-    return LanceForeachBatch.builder().tableUri(lance).writerId("items-sync")
-        .vectorColumn("vector", DIM).rowIdentity("id").build();
+    return LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri(lance)
+            .writerId("items-sync")
+            .vectorColumn("vector", DIM)
+            .build())
+        .rowIdentity("id").build();
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.InvalidBatchException;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import java.nio.file.Path;
@@ -50,8 +51,14 @@ class KeyedModesTest {
   }
 
   LanceForeachBatch fn(WriteMode mode) {
-    return LanceForeachBatch.builder().tableUri(lance()).writerId("keyed").writeMode(mode)
-        .vectorColumn("vector", DIM).listener(r -> outcomes.add(r.result().outcome())).build();
+    return LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri(lance())
+            .writerId("keyed")
+            .writeMode(mode)
+            .vectorColumn("vector", DIM)
+            .build())
+        .listener(r -> outcomes.add(r.result().outcome())).build();
   }
 
   /** Rows [from, to) named prefix-id with a vector derived from id and offset, 2 partitions. */

@@ -3,7 +3,7 @@ package io.github.lancesink.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.lancesink.LanceSinkConfig;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spark.internal.SparkSinkSettings;
@@ -35,23 +35,28 @@ class LanceForeachBatchConfigTest {
     return (SparkSinkSettings) f.get(fn);
   }
 
-  private static LanceSinkConfig resolve(LanceForeachBatch fn) throws Exception {
-    try (var sink = settings(fn).resolve(TestSpark.session()).sinkBuilder().build()) {
-      return sink.config();
-    }
+  private static LanceSinkSettings resolve(LanceForeachBatch fn) throws Exception {
+    return settings(fn).resolve(TestSpark.session()).settings();
   }
 
   /** Purpose: defaults apply when neither builder nor conf set a value. */
   @Test
   void defaultsWhenNothingIsSet() throws Exception {
-    LanceSinkConfig c = resolve(LanceForeachBatch.builder().tableUri("/tmp/none.lance")
-        .writerId("w").build());
+    LanceSinkSettings c = resolve(LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("/tmp/none.lance")
+            .writerId("w")
+            .build())
+        .build());
     assertThat(c.retryPolicy()).isEqualTo(RetryPolicy.defaults());
-    assertThat(c.lookback()).isEqualTo(LanceSinkConfig.DEFAULT_LOOKBACK);
+    assertThat(c.lookback()).isEqualTo(LanceSinkSettings.DEFAULT_LOOKBACK);
     assertThat(c.lineagePolicy()).isEqualTo(LineagePolicy.FAIL_ON_CHANGE);
   }
 
-  /** Purpose: session conf beats defaults; writer options and typed setters beat the conf. */
+  /**
+   * Purpose: session conf beats defaults; writer options and settings given explicitly beat the
+   * conf, even when the explicit value equals the default (lineage policy below).
+   */
   @Test
   void writerOptionBeatsSessionConfBeatsDefault() throws Exception {
     SparkSession s = TestSpark.session();
@@ -60,20 +65,26 @@ class LanceForeachBatchConfigTest {
     s.conf().set(LanceSinkOptions.LINEAGE_POLICY, "start-new");
     s.conf().set(LanceSinkOptions.STORAGE_PREFIX + "aws_region", "eu-west-1");
 
-    LanceSinkConfig fromConf = resolve(LanceForeachBatch.builder().tableUri("/tmp/none.lance")
-        .writerId("w").build());
+    LanceSinkSettings fromConf = resolve(LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("/tmp/none.lance")
+            .writerId("w")
+            .build())
+        .build());
     assertThat(fromConf.retryPolicy().maxAttempts()).isEqualTo(3);
     assertThat(fromConf.lookback()).isEqualTo(500);
     assertThat(fromConf.lineagePolicy()).isEqualTo(LineagePolicy.START_NEW_LINEAGE);
     assertThat(fromConf.storageOptions()).containsEntry("aws_region", "eu-west-1");
 
-    LanceSinkConfig overridden = resolve(LanceForeachBatch.builder()
-        .tableUri("/tmp/none.lance").writerId("w")
-        .option(LanceSinkOptions.RETRY_MAX_ATTEMPTS, "9")
-        .lookback(700)
-        .lineagePolicy(LineagePolicy.FAIL_ON_CHANGE)
-        .storageOptions(Map.of("aws_region", "us-east-1"))
-        .build());
+    LanceSinkSettings overridden = resolve(LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("/tmp/none.lance")
+            .writerId("w")
+            .lookback(700)
+            .lineagePolicy(LineagePolicy.FAIL_ON_CHANGE)
+            .storageOptions(Map.of("aws_region", "us-east-1"))
+            .build())
+        .option(LanceSinkOptions.RETRY_MAX_ATTEMPTS, "9").build());
     assertThat(overridden.retryPolicy().maxAttempts()).isEqualTo(9);
     assertThat(overridden.lookback()).isEqualTo(700);
     assertThat(overridden.lineagePolicy()).isEqualTo(LineagePolicy.FAIL_ON_CHANGE);
@@ -84,16 +95,34 @@ class LanceForeachBatchConfigTest {
   @Test
   void badOptionValuesNameTheKey() {
     TestSpark.session().conf().set(LanceSinkOptions.LINEAGE_POLICY, "sometimes");
-    assertThatThrownBy(() -> resolve(LanceForeachBatch.builder().tableUri("/tmp/none.lance")
-        .writerId("w").build()))
+    assertThatThrownBy(() -> resolve(LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("/tmp/none.lance")
+            .writerId("w")
+            .build())
+        .build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(LanceSinkOptions.LINEAGE_POLICY).hasMessageContaining("sometimes");
     assertThatThrownBy(() -> LanceForeachBatch.builder().option("retry.max-attempts", "3"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lance.sink.");
-    assertThatThrownBy(() -> LanceForeachBatch.builder().writerId("bad id"))
+    assertThatThrownBy(() -> LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .writerId("bad id")
+            .build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writerId");
-    assertThatThrownBy(() -> LanceForeachBatch.builder().tableUri("/t").build())
+    assertThatThrownBy(() -> LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("/t")
+            .build())
+        .build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("writerId");
+    assertThatThrownBy(() -> LanceForeachBatch.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("settings are required: LanceForeachBatch.builder().settings(");
+    assertThatThrownBy(() -> LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder().writerId("w").build()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("a table is required: LanceSinkSettings.tableUri(..) or table(");
   }
 
   /**
@@ -102,9 +131,14 @@ class LanceForeachBatchConfigTest {
    */
   @Test
   void serializableAndNoSecretsInToString() throws Exception {
-    LanceForeachBatch fn = LanceForeachBatch.builder().tableUri("s3://bucket/items.lance")
-        .writerId("items-sync").storageOptions(Map.of("aws_secret_access_key", SECRET))
-        .vectorColumn("vector", 4).listener(r -> { }).build();
+    LanceForeachBatch fn = LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri("s3://bucket/items.lance")
+            .writerId("items-sync")
+            .storageOptions(Map.of("aws_secret_access_key", SECRET))
+            .vectorColumn("vector", 4)
+            .build())
+        .listener(r -> { }).build();
     assertThat(fn.toString()).doesNotContain(SECRET).contains("items-sync");
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.RetryPolicy;
@@ -69,11 +70,16 @@ class S3ChangeFeedTest {
   }
 
   private LanceForeachBatch fn(String lance) {
-    return LanceForeachBatch.builder().tableUri(lance).storageOptions(S3.storageOptions())
-        .writerId("items-s3").vectorColumn("vector", DIM).listener(REPORTS::add)
-        .retryPolicy(RetryPolicy.builder().maxAttempts(2)
-            .backoff(Backoff.fixed(Duration.ofMillis(1))).build())
-        .build();
+    return LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .tableUri(lance)
+            .storageOptions(S3.storageOptions())
+            .writerId("items-s3")
+            .vectorColumn("vector", DIM)
+            .retryPolicy(RetryPolicy.builder().maxAttempts(2)
+                .backoff(Backoff.fixed(Duration.ofMillis(1))).build())
+            .build())
+        .listener(REPORTS::add).build();
   }
 
   private static StreamingQuery run(Dataset<Row> feed, LanceForeachBatch fn, Path ckpt)

@@ -1,5 +1,6 @@
 package io.github.lancesink.spark;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.io.IOException;
@@ -52,10 +53,15 @@ public final class StreamChild {
     SparkSession spark = TestSpark.builder()
         .config("spark.sql.files.openCostInBytes", String.valueOf(128L << 20))
         .getOrCreate();
-    LanceForeachBatch.Builder b = LanceForeachBatch.builder().tableUri(lance)
-        .writerId("crash-sync").vectorColumn("vector", 8).optimizePolicy(OptimizePolicy.never());
-    LanceForeachBatch fn = (cdc ? b.writeMode(WriteMode.cdc("id")) : b.rowIdentity("id"))
+    LanceSinkSettings settings = LanceSinkSettings.builder()
+        .tableUri(lance)
+        .writerId("crash-sync")
+        .vectorColumn("vector", 8)
+        .optimizePolicy(OptimizePolicy.never())
         .build();
+    LanceForeachBatch.Builder b = LanceForeachBatch.builder().settings(settings);
+    LanceForeachBatch fn = (cdc ? b.settings(settings.toBuilder().writeMode(WriteMode.cdc("id"))
+        .build()) : b.rowIdentity("id")).build();
     UserDefinedFunction freezeOnce = functions.udf((UDF1<Long, Boolean>) id -> {
       Path m = Path.of(marker);
       if (id % 200 == 150) { // deep inside one task; the batch's other task runs on

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -78,6 +79,20 @@ public final class FaultInjectingTable implements LanceTable {
     StagedFragments staged = delegate.writeFragments(data);
     faults.maybeCrash(CrashPoint.AFTER_FRAGMENTS_WRITTEN);
     return staged;
+  }
+
+  /** Forwarded (not the default's one-batch reader), with the same crash points. */
+  @Override
+  public StagedFragments writeFragments(VectorSchemaRoot batch) {
+    faults.maybeCrash(CrashPoint.BEFORE_WRITE);
+    StagedFragments staged = delegate.writeFragments(batch);
+    faults.maybeCrash(CrashPoint.AFTER_FRAGMENTS_WRITTEN);
+    return staged;
+  }
+
+  @Override
+  public void prefetchKeyed(KeyedChange change) {
+    delegate.prefetchKeyed(change);
   }
 
   @Override

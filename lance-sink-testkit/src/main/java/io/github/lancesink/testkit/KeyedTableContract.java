@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
 import io.github.lancesink.spi.LanceTable;
@@ -22,13 +21,16 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.LongStream;
-import org.apache.arrow.memory.RootAllocator;
+import java.util.stream.Stream;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.provider.ArgumentsSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * The keyed operations of the {@link LanceTable} port ({@code ensureKeyIndex}, {@code
@@ -36,31 +38,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in-memory fake and the real Lance adapter both pass it, which is what proves the fake tells
  * the truth about keyed writes.
  *
- * <p>Subclasses supply a fresh, absent table per call of {@link #newTable()} and may lower
- * {@link #modelSeeds()} for slow adapters. One instance serves all tests of a subclass.
+ * <p>It joins the same chain and hooks as {@link LanceTableContract}: subclasses implement
+ * {@link #openTable()} (a handle to THIS test's table; every test, and every seed of the model
+ * test, gets a new, absent table) and answer the capability hooks of {@link
+ * LanceTableContractSupport}, and may lower {@link #modelSeeds()} for slow adapters.
  *
  * @since 0.1.0
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class KeyedTableContract {
-  private final RootAllocator alloc = new RootAllocator();
+public abstract class KeyedTableContract extends LanceTableContractSupport {
 
-  /** A new, empty (absent) table; each call returns a different table. */
-  protected abstract LanceTable newTable();
-
-  /** Seeds of the reference-model test (default 200). */
+  /**
+   * Seeds of the reference-model test (default 200). Read from a throwaway instance of the
+   * test class before the tests run, so return a constant.
+   */
   protected int modelSeeds() {
     return 200;
-  }
-
-  /** For the model test's method source. */
-  protected LongStream seeds() {
-    return LongStream.range(0, modelSeeds());
-  }
-
-  @AfterAll
-  void closeAllocator() {
-    alloc.close();
   }
 
   /**
@@ -72,14 +64,14 @@ public abstract class KeyedTableContract {
    */
   @Test
   void commitKeyedReplacesAndDeletesByKeyInOneVersion() throws Exception {
-    try (LanceTable table = newTable()) {
+    try (LanceTable table = openTable()) {
       KeyedRows seed = KeyedRows.upsert();
       for (long id = 1; id <= 5; id++) {
         seed.add(Row.of(id, id * 10));
       }
       table.createIfAbsent(seed.schema());
       long v1;
-      try (ArrowReader r = seed.reader(alloc)) {
+      try (ArrowReader r = seed.reader(allocator)) {
         v1 = table.commitAppend(table.latestVersion().getAsLong(),
             List.of(table.writeFragments(r)), Map.of());
       }
@@ -87,7 +79,7 @@ public abstract class KeyedTableContract {
       KeyedRows next = KeyedRows.upsert().add(Row.of(2, 21)).add(Row.of(3, 31))
           .add(Row.of(6, 60));
       StagedFragments staged;
-      try (ArrowReader r = next.reader(alloc)) {
+      try (ArrowReader r = next.reader(allocator)) {
         staged = table.writeFragments(r);
       }
       long read = table.latestVersion().getAsLong();
@@ -119,7 +111,7 @@ public abstract class KeyedTableContract {
    */
   @Test
   void sameVersionDeleteAndInsertKeepTheKeyWhateverTheRowOrder() throws Exception {
-    try (LanceTable table = newTable();
+    try (LanceTable table = openTable();
         LanceSink sink = sink(table, WriteMode.cdc("id"))) {
       KeyedRows seed = KeyedRows.cdc();
       for (long id = 1; id <= 4; id++) {
@@ -158,7 +150,7 @@ public abstract class KeyedTableContract {
     Map<String, Map<Long, Map<Long, Long>>> written = new HashMap<>();
     TreeMap<Long, Map<String, Long>> installs = new TreeMap<>();
     long nextId = 0;
-    try (LanceTable table = newTable();
+    try (LanceTable table = openTable();
         LanceSink sink = sink(table, WriteMode.replaceGroups("grp"))) {
       for (long batch = 1; batch <= 8; batch++) {
         KeyedRows b = KeyedRows.upsert().chunked(2);
@@ -177,7 +169,7 @@ public abstract class KeyedTableContract {
           written.computeIfAbsent(g, x -> new HashMap<>()).put(batch, rows);
           gens.put(g, batch);
         }
-        try (ArrowReader r = b.reader(alloc)) {
+        try (ArrowReader r = b.reader(allocator)) {
           installs.put(sink.write(batch, r).version().getAsLong(), gens);
         }
       }
@@ -201,12 +193,12 @@ public abstract class KeyedTableContract {
    * the table equals the in-memory model map.
    */
   @ParameterizedTest(name = "seed {0}")
-  @MethodSource("seeds")
+  @ArgumentsSource(Seeds.class)
   void keyedWritesMatchTheReferenceModelUnderFaults(long seed) throws Exception {
     KeyedScenario scenario = new KeyedScenario(seed, 8);
     Random rnd = new Random(seed * 31 + 7);
     Faults faults = new Faults();
-    try (LanceTable base = newTable()) {
+    try (LanceTable base = openTable()) {
       FaultInjectingTable table = new FaultInjectingTable(base, faults);
       LanceSink sink = sink(table, scenario.mode);
       try {
@@ -248,39 +240,38 @@ public abstract class KeyedTableContract {
    * reports {@code SKIPPED_DUPLICATE} (after a conflict or after reverting its rebased commit),
    * and the table holds every key exactly once with the batch's values.
    */
-  @Test
-  void sameWriterRacingOnAKeyedBatchLandsItOnce() throws Exception {
-    for (boolean newKeysOnly : new boolean[] {false, true}) {
-      try (LanceTable shared = newTable()) {
-        Faults faults = new Faults();
-        LanceSink a = sink(shared, WriteMode.upsert("id"));
-        LanceSink b = sink(new FaultInjectingTable(shared, faults), WriteMode.upsert("id"));
-        KeyedRows seed = KeyedRows.upsert();
-        Map<Long, Long> expected = new HashMap<>();
-        for (long id = 0; id < 4; id++) {
-          seed.add(Row.of(id, id));
-          expected.put(id, id);
-        }
-        assertThat(write(a, 0, seed).committed()).isTrue();
-        KeyedRows batch = KeyedRows.upsert();
-        for (long id : newKeysOnly ? new long[] {8, 9} : new long[] {1, 7}) {
-          batch.add(Row.of(id, 100 + id));
-          expected.put(id, 100 + id);
-        }
-        b.lastCommittedBatchId(); // B's ledger is warm and behind once A commits
-        faults.beforeNextCommit(() -> {
-          try {
-            assertThat(write(a, 1, batch).committed()).isTrue();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
-        assertThat(write(b, 1, batch).outcome()).as("new keys only: %s", newKeysOnly)
-            .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
-        assertThat(KeyedRows.read(shared, OptionalLong.empty())).isEqualTo(expected);
-        a.close();
-        b.close();
+  @ParameterizedTest(name = "new keys only: {0}")
+  @ValueSource(booleans = {false, true})
+  void sameWriterRacingOnAKeyedBatchLandsItOnce(boolean newKeysOnly) throws Exception {
+    try (LanceTable shared = openTable()) {
+      Faults faults = new Faults();
+      LanceSink a = sink(shared, WriteMode.upsert("id"));
+      LanceSink b = sink(new FaultInjectingTable(shared, faults), WriteMode.upsert("id"));
+      KeyedRows seed = KeyedRows.upsert();
+      Map<Long, Long> expected = new HashMap<>();
+      for (long id = 0; id < 4; id++) {
+        seed.add(Row.of(id, id));
+        expected.put(id, id);
       }
+      assertThat(write(a, 0, seed).committed()).isTrue();
+      KeyedRows batch = KeyedRows.upsert();
+      for (long id : newKeysOnly ? new long[] {8, 9} : new long[] {1, 7}) {
+        batch.add(Row.of(id, 100 + id));
+        expected.put(id, 100 + id);
+      }
+      b.lastCommittedBatchId(); // B's ledger is warm and behind once A commits
+      faults.beforeNextCommit(() -> {
+        try {
+          assertThat(write(a, 1, batch).committed()).isTrue();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      assertThat(write(b, 1, batch).outcome()).as("new keys only: %s", newKeysOnly)
+          .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
+      assertThat(KeyedRows.read(shared, OptionalLong.empty())).isEqualTo(expected);
+      a.close();
+      b.close();
     }
   }
 
@@ -300,19 +291,28 @@ public abstract class KeyedTableContract {
     return faults.toString();
   }
 
+  /** A sink the test closes itself (a crash discards it): the contract settings in {@code mode}. */
   private LanceSink sink(LanceTable table, WriteMode mode) {
     return LanceSink.builder()
+        .settings(settings().toBuilder().writeMode(mode).vectorColumn("vector", KeyedRows.DIM)
+            .build())
         .table(table)
-        .writerId("keyed-contract")
-        .writeMode(mode)
-        .vectorColumn("vector", KeyedRows.DIM)
-        .optimizePolicy(OptimizePolicy.never())
+        .clock(clock)
         .sleeper(d -> { })
         .build();
   }
 
+  /** The model test's seeds: {@code modelSeeds()} of a throwaway instance of the test class. */
+  static final class Seeds implements ArgumentsProvider {
+    @Override
+    public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+      Object test = ReflectionSupport.newInstance(context.getRequiredTestClass());
+      return LongStream.range(0, ((KeyedTableContract) test).modelSeeds()).mapToObj(Arguments::of);
+    }
+  }
+
   private BatchResult write(LanceSink sink, long batchId, KeyedRows batch) throws Exception {
-    try (ArrowReader r = batch.reader(alloc)) {
+    try (ArrowReader r = batch.reader(allocator)) {
       return sink.write(batchId, r);
     }
   }

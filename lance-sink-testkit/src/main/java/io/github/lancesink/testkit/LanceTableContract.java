@@ -81,11 +81,10 @@ public abstract class LanceTableContract extends LanceTablePortContract {
   @ParameterizedTest
   @EnumSource(CrashPoint.class)
   void crashAtAnyPointEndsWithExactlyTheFaultFreeRows(CrashPoint point) {
-    Faults faults = new Faults();
-    LanceTable port = new FaultInjectingTable(table(), faults);
     TestBatch[] batches = {batch(0, 7), batch(7, 5), batch(12, 9)};
     try (MicroBatchDriver driver = MicroBatchDriver.builder()
-        .sinkFactory(() -> sink(port)).faults(faults).clock(clock).build()) {
+        .table(new FaultInjectingTable(table(), new Faults())).settings(settings()).clock(clock)
+        .build()) {
       for (TestBatch b : batches) {
         driver.submit(b);
       }

@@ -1,7 +1,7 @@
 package io.github.lancesink.testkit;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -126,14 +126,21 @@ public abstract class LanceTableContractSupport {
     return sink(port, b -> b);
   }
 
-  /** Like {@link #sink(LanceTable)} with extra settings applied by {@code customize}. */
-  protected final LanceSink sink(LanceTable port, UnaryOperator<LanceSinkBuilder> customize) {
-    LanceSinkBuilder b = LanceSink.builder()
-        .table(port)
+  /** The contract sinks' settings: writer {@link #WRITER}, fast retries, no maintenance. */
+  protected final LanceSinkSettings settings() {
+    return LanceSinkSettings.builder()
         .writerId(WRITER)
         .vectorColumn("vector", dimension())
         .retryPolicy(RetryPolicy.builder().maxAttempts(8).backoff(Backoff.none()).build())
         .optimizePolicy(OptimizePolicy.never())
+        .build();
+  }
+
+  /** Like {@link #sink(LanceTable)} with extra settings applied by {@code customize}. */
+  protected final LanceSink sink(LanceTable port, UnaryOperator<LanceSink.Builder> customize) {
+    LanceSink.Builder b = LanceSink.builder()
+        .settings(settings())
+        .table(port)
         .clock(clock)
         .sleeper(RecordingSleeper.advancing(clock));
     return track(customize.apply(b).build());

@@ -4,7 +4,7 @@ import static io.github.lancesink.testkit.LanceAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.BatchResult.Outcome;
-import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -32,7 +32,6 @@ final class CrashSequence {
   private final int maxRows;
   private final Supplier<LanceTable> handles; // a new handle per "process"
   private final List<LanceTable> opened = new ArrayList<>();
-  private final Faults faults = new Faults();
   private final ManualClock clock = new ManualClock();
 
   CrashSequence(long seed, int dim, int maxRows, Supplier<LanceTable> handles) {
@@ -43,18 +42,20 @@ final class CrashSequence {
     this.handles = handles;
   }
 
-  private LanceSink newSink() {
-    LanceTable handle = handles.get();
-    opened.add(handle);
-    return LanceSink.builder()
-        .table(new FaultInjectingTable(handle, faults))
+  private LanceSinkSettings settings() {
+    return LanceSinkSettings.builder()
         .writerId(WRITER)
         .vectorColumn("vector", dim)
         .retryPolicy(RetryPolicy.builder().maxAttempts(8).backoff(Backoff.none()).build())
         .optimizePolicy(OptimizePolicy.never())
-        .clock(clock)
-        .sleeper(RecordingSleeper.advancing(clock))
         .build();
+  }
+
+  /** A new handle per "process"; kept open for the assertions and closed at the end. */
+  private LanceTable open() {
+    LanceTable handle = handles.get();
+    opened.add(handle);
+    return handle;
   }
 
   void run() {
@@ -77,8 +78,8 @@ final class CrashSequence {
       nextId += rows;
     }
     SortedSet<Long> modelCommitted = new TreeSet<>(); // non-empty batches the model says landed
-    try (MicroBatchDriver driver = MicroBatchDriver.builder().sinkFactory(this::newSink)
-        .faults(faults).clock(clock).build()) {
+    try (MicroBatchDriver driver = MicroBatchDriver.builder().tables(this::open)
+        .settings(settings()).clock(clock).build()) {
       batches.forEach(driver::submit);
       for (int guard = 0; guard < 200; guard++) {
         if (driver.sink().isEmpty()) {
@@ -147,12 +148,12 @@ final class CrashSequence {
       driver.crashOnNextBatch(p);
       return p;
     }
-    if (roll < 50 && faults.pendingCommitFaults() == 0) {
+    if (roll < 50 && driver.faults().pendingCommitFaults() == 0) {
       switch (rng.nextInt(4)) {
-        case 0 -> faults.failNextCommits(1 + rng.nextInt(2));
-        case 1 -> faults.conflictOnNextCommits(1 + rng.nextInt(2));
-        case 2 -> faults.commitThenThrowStateUnknown(1);
-        default -> faults.throwStateUnknownWithoutCommit(1);
+        case 0 -> driver.faults().failNextCommits(1 + rng.nextInt(2));
+        case 1 -> driver.faults().conflictOnNextCommits(1 + rng.nextInt(2));
+        case 2 -> driver.faults().commitThenThrowStateUnknown(1);
+        default -> driver.faults().throwStateUnknownWithoutCommit(1);
       }
     } else if (roll < 55) {
       driver.restart();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,10 @@ class DocsExampleTest {
   @Test
   void crashAfterCommitIsReplayedWithoutDuplicates() {
     InMemoryLanceTable table = InMemoryLanceTable.create();
-    ManualClock clock = new ManualClock();
     try (MicroBatchDriver driver = MicroBatchDriver.builder()
-        .sinkFactory(() -> LanceSink.builder()          // called again on every restart
-            .table(table).writerId("items-sync").vectorColumn("vector", 8)
-            .clock(clock).sleeper(RecordingSleeper.noOp()).build())
-        .faults(table.faults())
-        .clock(clock)
+        .table(table)          // applied with its Faults, the clock and a sleeper on every restart
+        .settings(LanceSinkSettings.builder().writerId("items-sync").vectorColumn("vector", 8)
+            .build())
         .build()) {
       driver.submit(TestBatch.sequential(0, 10, 8));
       driver.submit(TestBatch.sequential(10, 10, 8));

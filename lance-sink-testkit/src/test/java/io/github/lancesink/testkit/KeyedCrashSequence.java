@@ -3,7 +3,7 @@ package io.github.lancesink.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.BatchResult.Outcome;
-import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -33,7 +33,6 @@ final class KeyedCrashSequence {
   private final Random rng;
   private final Supplier<LanceTable> handles; // a new handle per "process"
   private final List<LanceTable> opened = new ArrayList<>();
-  private final Faults faults = new Faults();
   private final ManualClock clock = new ManualClock();
   private KeyedScenario scenario;
 
@@ -44,19 +43,21 @@ final class KeyedCrashSequence {
     this.handles = handles;
   }
 
-  private LanceSink newSink() {
-    LanceTable handle = handles.get();
-    opened.add(handle);
-    return LanceSink.builder()
-        .table(new FaultInjectingTable(handle, faults))
+  private LanceSinkSettings settings() {
+    return LanceSinkSettings.builder()
         .writerId(WRITER)
         .writeMode(scenario.mode)
         .vectorColumn("vector", KeyedRows.DIM)
         .retryPolicy(RetryPolicy.builder().maxAttempts(8).backoff(Backoff.none()).build())
         .optimizePolicy(OptimizePolicy.never())
-        .clock(clock)
-        .sleeper(RecordingSleeper.advancing(clock))
         .build();
+  }
+
+  /** A new handle per "process"; kept open for the assertions and closed at the end. */
+  private LanceTable open() {
+    LanceTable handle = handles.get();
+    opened.add(handle);
+    return handle;
   }
 
   void run() {
@@ -73,8 +74,8 @@ final class KeyedCrashSequence {
     scenario = KeyedScenario.of(kind, seed, 4 + rng.nextInt(5));
     int n = scenario.steps.size();
     long landed = -1; // the model: batches 0..landed are in the table
-    try (MicroBatchDriver driver = MicroBatchDriver.builder().sinkFactory(this::newSink)
-        .faults(faults).clock(clock).build()) {
+    try (MicroBatchDriver driver = MicroBatchDriver.builder().tables(this::open)
+        .settings(settings()).clock(clock).build()) {
       scenario.steps.forEach(s -> driver.submit(s.batch()::reader));
       for (int guard = 0; guard < 200; guard++) {
         if (driver.sink().isEmpty()) {
@@ -140,12 +141,12 @@ final class KeyedCrashSequence {
       driver.crashOnNextBatch(p);
       return p;
     }
-    if (roll < 50 && faults.pendingCommitFaults() == 0) {
+    if (roll < 50 && driver.faults().pendingCommitFaults() == 0) {
       switch (rng.nextInt(4)) {
-        case 0 -> faults.failNextCommits(1 + rng.nextInt(2));
-        case 1 -> faults.conflictOnNextCommits(1 + rng.nextInt(2));
-        case 2 -> faults.commitThenThrowStateUnknown(1);
-        default -> faults.throwStateUnknownWithoutCommit(1);
+        case 0 -> driver.faults().failNextCommits(1 + rng.nextInt(2));
+        case 1 -> driver.faults().conflictOnNextCommits(1 + rng.nextInt(2));
+        case 2 -> driver.faults().commitThenThrowStateUnknown(1);
+        default -> driver.faults().throwStateUnknownWithoutCommit(1);
       }
     } else if (roll < 55) {
       driver.restart();

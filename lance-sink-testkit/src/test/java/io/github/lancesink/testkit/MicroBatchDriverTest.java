@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult.Outcome;
 import io.github.lancesink.InvalidBatchException;
-import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.LedgerException;
+import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.spi.LanceTable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,17 +23,16 @@ import org.junit.jupiter.api.Test;
 class MicroBatchDriverTest {
   private final InMemoryLanceTable table = InMemoryLanceTable.create();
   private final ManualClock clock = new ManualClock();
+  static final LanceSinkSettings SETTINGS = LanceSinkSettings.builder().writerId("driver-writer")
+      .vectorColumn("vector", 8).optimizePolicy(OptimizePolicy.never()).build();
   private int sinksBuilt;
   private final MicroBatchDriver driver = MicroBatchDriver.builder()
-      .sinkFactory(this::newSink).faults(table.faults()).clock(clock)
+      .table(table).settings(SETTINGS).clock(clock).sleeper(RecordingSleeper.noOp())
+      .sink(b -> {
+        sinksBuilt++;
+        return b;
+      })
       .tick(Duration.ofSeconds(5)).queryId("query-1").build();
-
-  private LanceSink newSink() {
-    sinksBuilt++;
-    return LanceSink.builder().table(table).writerId("driver-writer").vectorColumn("vector", 8)
-        .optimizePolicy(OptimizePolicy.never()).clock(clock)
-        .sleeper(RecordingSleeper.noOp()).build();
-  }
 
   @AfterEach
   void close() {
@@ -123,12 +128,53 @@ class MicroBatchDriverTest {
   }
 
   /** Purpose: table-level crash points need the table's fault script. */
+  /**
+   * Purpose: the driver owns the wiring. Steps: give it a plain port (not the fake, not a fault
+   * wrapper), crash at a table-level point, drain. Pass: the crash fired through the Faults the
+   * driver wrapped around the port, every (re)started sink got the driver's clock, the listener
+   * saw both sinks' events, and the rows are there once.
+   */
   @Test
-  void tableCrashNeedsFaults() {
-    try (MicroBatchDriver bare = MicroBatchDriver.builder().sinkFactory(this::newSink).build()) {
-      assertThatThrownBy(() -> bare.crashOnNextBatch(CrashPoint.BEFORE_WRITE))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("faults");
-      bare.crashOnNextBatch(CrashPoint.AFTER_RESULT_BEFORE_CHECKPOINT);
+  void theDriverWrapsAnyPortAndAppliesClockFaultsAndListenersOnEveryRestart() {
+    List<SinkEvent> events = new ArrayList<>();
+    try (InMemoryLanceTable fake = InMemoryLanceTable.create();
+        MicroBatchDriver own = MicroBatchDriver.builder()
+            .table(plainPort(fake)).settings(SETTINGS).clock(clock)
+            .onEvent(events::add).build()) {
+      assertThat(own.faults()).isNotSameAs(fake.faults());
+      own.submit(TestBatch.sequential(0, 4, 8));
+      own.crashOnNextBatch(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
+      List<StepResult> steps = own.runToCompletion();
+      assertThat(steps).extracting(StepResult::kind)
+          .containsExactly(StepResult.Kind.CRASHED, StepResult.Kind.ACKNOWLEDGED);
+      assertThat(own.sink().orElseThrow().clock()).isSameAs(clock);
+      assertThat(own.sink().orElseThrow().table()).isInstanceOf(FaultInjectingTable.class);
+      assertThat(events).filteredOn(e -> e instanceof SinkEvent.DuplicateSkipped).hasSize(1);
+      assertThat(fake).containsExactlyRowsById(0, 1, 2, 3);
     }
+  }
+
+  /** Purpose: missing or conflicting wiring fails at build() with a message that says how. */
+  @Test
+  void buildRejectsIncompleteWiring() {
+    assertThatThrownBy(() -> MicroBatchDriver.builder().table(table).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("settings are required");
+    assertThatThrownBy(() -> MicroBatchDriver.builder().settings(SETTINGS).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a table is required");
+    assertThatThrownBy(() -> MicroBatchDriver.builder().table(table)
+        .settings(SETTINGS.toBuilder().tableUri("/tmp/x.lance").build()).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("leave the URI unset");
+  }
+
+  /** A port that is neither the fake nor a fault wrapper (a proxy): the driver must wrap it. */
+  private static LanceTable plainPort(LanceTable delegate) {
+    return (LanceTable) Proxy.newProxyInstance(LanceTable.class.getClassLoader(),
+        new Class<?>[] {LanceTable.class}, (proxy, method, args) -> {
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 }

@@ -4,18 +4,30 @@ import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.spi.LanceTable;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real Lance passes the keyed contract (24 model seeds, small batches, dim 8). */
 class NativeKeyedContractTest extends KeyedTableContract {
   @TempDir Path dir;
-  private final AtomicInteger tables = new AtomicInteger();
 
   @Override
-  protected LanceTable newTable() {
-    return new NativeLanceTable(dir.resolve("t" + tables.incrementAndGet() + ".lance").toString(),
-        Map.of());
+  protected LanceTable openTable() {
+    return new NativeLanceTable(dir.resolve("table.lance").toString(), Map.of());
+  }
+
+  @Override
+  protected boolean supportsConcurrentWriters() {
+    return true;
+  }
+
+  @Override
+  protected boolean supportsCompaction() {
+    return false; // the keyed contract does not compact
+  }
+
+  @Override
+  protected boolean supportsCleanup() {
+    return false; // the keyed contract does not clean up
   }
 
   @Override

@@ -71,7 +71,7 @@ class SecretRedactionTest {
       try (ArrowReader r = TestBatch.sequential(0, 5, 8).open(allocator)) {
         failure = catchThrowable(() -> sink.write(0, r));
       }
-      strings = sink + "\n" + sink.config() + "\n" + sink.table();
+      strings = sink + "\n" + sink.settings() + "\n" + sink.table();
     } finally {
       System.setErr(original);
     }

@@ -3,6 +3,7 @@ package io.github.lancesink.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.io.ByteArrayOutputStream;
@@ -29,13 +30,10 @@ class SimulatedCrashLogTest {
     List<SinkEvent> events = new CopyOnWriteArrayList<>();
     String log = captureStderr(() -> {
       try (InMemoryLanceTable table = InMemoryLanceTable.create();
-          MicroBatchDriver driver = MicroBatchDriver.builder().faults(table.faults())
-              .sinkFactory(() -> {
-                LanceSink s = LanceSink.builder().table(table).writerId("w")
-                    .optimizePolicy(OptimizePolicy.never()).build();
-                s.events().onEvent(events::add);
-                return s;
-              }).build()) {
+          MicroBatchDriver driver = MicroBatchDriver.builder().table(table)
+              .settings(LanceSinkSettings.builder().writerId("w")
+                  .optimizePolicy(OptimizePolicy.never()).build())
+              .onEvent(events::add).build()) {
         for (CrashPoint p : List.of(CrashPoint.BEFORE_WRITE, CrashPoint.AFTER_FRAGMENTS_WRITTEN,
             CrashPoint.AFTER_COMMIT_BEFORE_RESULT)) {
           driver.submit(TestBatch.sequential(0, 2, 4));

@@ -1,5 +1,6 @@
 package io.github.lancesink.examples.deltacdf;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.examples.deltacdf.DocumentGenerator.Change;
 import io.github.lancesink.examples.deltacdf.RoundReport.Queries;
@@ -122,16 +123,18 @@ public final class DeltaCdfToLance {
   /** The sink function: everything lance-sink needs to know about your pipeline. */
   static LanceForeachBatch sinkFunction(String lanceUri, Progress progress) {
     return LanceForeachBatch.builder()
-        .tableUri(lanceUri)
-        .storageOptions(storageOptions())
-        .writerId(WRITER_ID)
-        .writeMode(WRITE_MODE)
-        .vectorColumn(VECTOR_COLUMN, DIMENSION)
-        // CHANGE: tune both per trigger interval (see docs/optimize.md). The
-        // defaults retry transient failures and keep the dataset compacted and indexed; the
-        // demo plans maintenance every 2 commits (default 10) so that you see it run.
-        .retryPolicy(RetryPolicy.defaults())
-        .optimizePolicy(OptimizePolicy.defaults().toBuilder().everyCommits(2).build())
+        .settings(LanceSinkSettings.builder()
+            .tableUri(lanceUri)
+            .storageOptions(storageOptions())
+            .writerId(WRITER_ID)
+            .writeMode(WRITE_MODE)
+            .vectorColumn(VECTOR_COLUMN, DIMENSION)
+            // CHANGE: tune both per trigger interval (see docs/optimize.md). The
+            // defaults retry transient failures and keep the dataset compacted and indexed; the
+            // demo plans maintenance every 2 commits (default 10) so that you see it run.
+            .retryPolicy(RetryPolicy.defaults())
+            .optimizePolicy(OptimizePolicy.defaults().toBuilder().everyCommits(2).build())
+            .build())
         .listener(progress) // batches, freshness lag and maintenance for the progress line
         .build();
   }

@@ -1,5 +1,6 @@
 package io.github.lancesink.examples.partitioned;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.examples.deltacdf.HashingEmbedder;
 import io.github.lancesink.partition.CompletenessRule;
@@ -83,14 +84,13 @@ public final class PartitionedFilesToLance {
     String lance = workDir.resolve("ads.lance").toString();
     HashingEmbedder embedder = new HashingEmbedder(DIMENSION);
     try (SparkPartitionRunner runner = SparkPartitionRunner.builder(spark)
-        .basePath(landing.toString())
-        .tableUri(lance)
-        .writerId(WRITER_ID)
-        .writeMode(WriteMode.append())
-        .vectorColumn(VECTOR_COLUMN, DIMENSION)
-        .layout(LAYOUT)
-        .completeness(COMPLETENESS)
-        .lagPolicy(LAG)
+        .settings(LanceSinkSettings.builder()
+            .tableUri(lance)
+            .writerId(WRITER_ID)
+            .writeMode(WriteMode.append())
+            .vectorColumn(VECTOR_COLUMN, DIMENSION)
+            .build())
+        .basePath(landing.toString()).layout(LAYOUT).completeness(COMPLETENESS).lagPolicy(LAG)
         .build()) {
       for (int p = 0; p < partitions; p++) {
         Instant minute = START.plusSeconds(60L * p);

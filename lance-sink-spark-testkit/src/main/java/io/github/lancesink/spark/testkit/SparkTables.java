@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>{@code
  * try (InMemoryLanceTable table = InMemoryLanceTable.create()) {
  *   TableFactory tables = SparkTables.register("items", table);
- *   LanceForeachBatch fn = LanceForeachBatch.builder().table(tables).writerId("w").build();
+ *   LanceForeachBatch fn = LanceForeachBatch.builder().table(tables)
+ *       .settings(LanceSinkSettings.builder().writerId("w").build()).build();
  *   ...
  *   SparkTables.unregister("items");
  * }

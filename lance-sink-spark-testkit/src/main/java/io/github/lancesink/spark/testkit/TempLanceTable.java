@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * A real Lance dataset in a fresh temp directory, for tests against real Lance (native code).
- * {@link #uri()} goes to {@code LanceForeachBatch.builder().tableUri(...)}; {@link #open()} opens
+ * {@link #uri()} goes to {@code LanceSinkSettings.builder().tableUri(...)}; {@link #open()} opens
  * the table port for assertions ({@code LanceAssertions.assertThat(table.open())}) without
  * reaching through a sink. {@link #close()} deletes the directory.
  *

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.testkit.CrashPoint;
 import io.github.lancesink.testkit.FaultInjectingTable;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The driver's wiring, checkpoint bookkeeping and failure handling, on the in-memory fake. */
 @ExtendWith(LocalSpark.class)
 class SparkBatchDriverTest {
+  static final LanceSinkSettings W = LanceSinkSettings.builder().writerId("w").build();
+
   static final StructType SCHEMA = new StructType()
       .add("id", DataTypes.LongType, false).add("text", DataTypes.StringType);
 
@@ -49,7 +52,7 @@ class SparkBatchDriverTest {
     try (InMemoryLanceTable table = InMemoryLanceTable.create();
         SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark).table(table)
             .clock(clock).function(b -> {
-              LanceForeachBatch fn = b.writerId("w").build();
+              LanceForeachBatch fn = b.settings(W).build();
               built.add(fn);
               return fn;
             }).build()) {
@@ -59,7 +62,7 @@ class SparkBatchDriverTest {
 
       assertThat(built).hasSize(2);
       assertThat(built.get(1).sink()).hasValueSatisfying(s -> {
-        assertThat(s.config().clock()).isSameAs(clock);
+        assertThat(s.clock()).isSameAs(clock);
         assertThat(s.table().displayUri()).isEqualTo(table.displayUri());
       });
       assertThat(built.get(0).sink()).as("the crashed function was closed").isEmpty();
@@ -83,7 +86,7 @@ class SparkBatchDriverTest {
     try (InMemoryLanceTable table = InMemoryLanceTable.create();
         SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark).table(table)
             .queryId("query-1").function(b -> {
-              LanceForeachBatch fn = b.writerId("w").build();
+              LanceForeachBatch fn = b.settings(W).build();
               return (df, id) -> {
                 seen.add(df.sparkSession().sparkContext()
                     .getLocalProperty(LanceForeachBatch.QUERY_ID_PROPERTY));
@@ -110,7 +113,7 @@ class SparkBatchDriverTest {
     try (InMemoryLanceTable table = InMemoryLanceTable.create();
         SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark).table(table)
             .function(b -> {
-              LanceForeachBatch fn = b.writerId("w").build();
+              LanceForeachBatch fn = b.settings(W).build();
               return (VoidFunction2<Dataset<Row>, Long>) (df, id) -> {
                 ids.add(id);
                 if (calls.getAndIncrement() == 0) {
@@ -137,7 +140,7 @@ class SparkBatchDriverTest {
     AtomicInteger closed = new AtomicInteger();
     try (InMemoryLanceTable table = InMemoryLanceTable.create()) {
       try (SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark).table(table)
-          .function(b -> new Closing(b.writerId("w").build(), closed)).build()) {
+          .function(b -> new Closing(b.settings(W).build(), closed)).build()) {
         driver.submit(rows(0, 2), SCHEMA);
         driver.crashOnNextBatch(CrashPoint.AFTER_COMMIT_BEFORE_RESULT);
         driver.runToCompletion();
@@ -147,26 +150,45 @@ class SparkBatchDriverTest {
     }
   }
 
-  /** Table-level crash points need the table's fault script; the driver says so. */
+  /**
+   * Table-level crash points need the table's fault script: a fault wrapper brings its own, a
+   * plain port (a proxy here) does not, and the driver says how to give one.
+   */
   @Test
   void tableLevelCrashWithoutFaultsIsRejected(SparkSession spark) {
     try (InMemoryLanceTable fake = InMemoryLanceTable.create();
-        FaultInjectingTable table = new FaultInjectingTable(fake, new Faults());
+        FaultInjectingTable wrapped = new FaultInjectingTable(fake, new Faults());
+        SparkBatchDriver withFaults = SparkBatchDriver.builder().spark(spark)
+            .table((io.github.lancesink.spi.LanceTable) wrapped)
+            .function(b -> b.settings(W).build()).build();
         SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark)
-            .table((io.github.lancesink.spi.LanceTable) table)
-            .function(b -> b.writerId("w").build()).build()) {
+            .table(plainPort(fake)).function(b -> b.settings(W).build()).build()) {
+      withFaults.crashOnNextBatch(CrashPoint.BEFORE_WRITE);
       assertThatThrownBy(() -> driver.crashOnNextBatch(CrashPoint.BEFORE_WRITE))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining(".faults(");
     }
   }
 
+  private static io.github.lancesink.spi.LanceTable plainPort(
+      io.github.lancesink.spi.LanceTable delegate) {
+    return (io.github.lancesink.spi.LanceTable) java.lang.reflect.Proxy.newProxyInstance(
+        delegate.getClass().getClassLoader(),
+        new Class<?>[] {io.github.lancesink.spi.LanceTable.class}, (proxy, method, args) -> {
+          try {
+            return method.invoke(delegate, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
   @Test
   void builderRejectsIncompleteWiring(SparkSession spark) {
     assertThatThrownBy(() -> SparkBatchDriver.builder().table(InMemoryLanceTable.create())
-        .function(b -> b.writerId("w").build()).build())
+        .function(b -> b.settings(W).build()).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("spark is required");
     assertThatThrownBy(() -> SparkBatchDriver.builder().spark(spark)
-        .function(b -> b.writerId("w").build()).build())
+        .function(b -> b.settings(W).build()).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("table is required");
     assertThatThrownBy(() -> SparkBatchDriver.builder().spark(spark)
         .table(InMemoryLanceTable.create()).build())
@@ -180,7 +202,7 @@ class SparkBatchDriverTest {
     try (InMemoryLanceTable table = InMemoryLanceTable.create()) {
       try (SparkBatchDriver driver = SparkBatchDriver.builder().spark(spark).table(table)
           .function(b -> {
-            names.add(String.valueOf(b.writerId("w").build()));
+            names.add(String.valueOf(b.settings(W).build()));
             return (df, id) -> { };
           }).build()) {
         assertThat(names.get(0)).contains("SparkTables.registered(spark-batch-driver-");

@@ -3,6 +3,7 @@ package io.github.lancesink.spark.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spi.LanceTable;
@@ -68,8 +69,11 @@ class SparkTablesTest {
     try (InMemoryLanceTable table = InMemoryLanceTable.create()) {
       TableFactory registered = SparkTables.register("t-count", table);
       Counting.OPENS.set(0);
-      try (LanceForeachBatch fn = LanceForeachBatch.builder().table(new Counting(registered))
-          .writerId("w").build()) {
+      try (LanceForeachBatch fn = LanceForeachBatch.builder()
+          .settings(LanceSinkSettings.builder()
+              .writerId("w")
+              .build())
+          .table(new Counting(registered)).build()) {
         var df = spark.range(0, 20).repartition(2).selectExpr("id", "concat('t', id) AS text");
         spark.sparkContext().setLocalProperty(LanceForeachBatch.QUERY_ID_PROPERTY, "q");
         try {
@@ -89,12 +93,24 @@ class SparkTablesTest {
   @Test
   void builderTakesEitherAUriOrATable() {
     TableFactory f = SparkTables.registered("x");
-    assertThatThrownBy(() -> LanceForeachBatch.builder().writerId("w").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("tableUri (or a table");
-    assertThatThrownBy(() -> LanceForeachBatch.builder().writerId("w").tableUri("/tmp/x")
+    assertThatThrownBy(() -> LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .writerId("w")
+            .build())
+        .build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("a table is required");
+    assertThatThrownBy(() -> LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .writerId("w")
+            .tableUri("/tmp/x")
+            .build())
         .table(f).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
-    assertThat(LanceForeachBatch.builder().writerId("w").table(f).build().toString())
+    assertThat(LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .writerId("w")
+            .build())
+        .table(f).build().toString())
         .contains("table=SparkTables.registered(x)");
   }
 

@@ -3,6 +3,7 @@ package io.github.lancesink.spark.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.testkit.InMemoryLanceTable;
@@ -59,8 +60,11 @@ class StreamingCheckpointsTest {
 
   private static void run(SparkSession spark, Path input, Path ckpt, TableFactory tables)
       throws Exception {
-    LanceForeachBatch fn = LanceForeachBatch.builder().table(tables).writerId("w")
-        .listener(r -> SEEN.add(r.result().batchId() + ":" + r.result().outcome()))
+    LanceForeachBatch fn = LanceForeachBatch.builder()
+        .settings(LanceSinkSettings.builder()
+            .writerId("w")
+            .build())
+        .table(tables).listener(r -> SEEN.add(r.result().batchId() + ":" + r.result().outcome()))
         .build();
     try {
       spark.readStream().schema("id BIGINT, text STRING").json(input.toString())

@@ -2,6 +2,7 @@ package io.github.lancesink.spark.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.testkit.LanceAssertions;
@@ -20,8 +21,12 @@ class TempLanceTableTest {
     Path dir;
     try (TempLanceTable lance = TempLanceTable.create()) {
       dir = lance.path().getParent();
-      try (LanceForeachBatch fn = LanceForeachBatch.builder().tableUri(lance.uri())
-          .writerId("w").build()) {
+      try (LanceForeachBatch fn = LanceForeachBatch.builder()
+          .settings(LanceSinkSettings.builder()
+              .tableUri(lance.uri())
+              .writerId("w")
+              .build())
+          .build()) {
         spark.sparkContext().setLocalProperty(LanceForeachBatch.QUERY_ID_PROPERTY, "q");
         try {
           fn.call(spark.range(0, 7).selectExpr("id", "concat('t', id) AS text"), 0L);

@@ -56,4 +56,10 @@ public final class HadoopPartitionLister implements PartitionLister {
   public String resolve(String relativePath) {
     return new Path(new Path(basePath), relativePath).toString();
   }
+
+  /** The base path, as given: it names the listing in messages and events. */
+  @Override
+  public String toString() {
+    return basePath;
+  }
 }

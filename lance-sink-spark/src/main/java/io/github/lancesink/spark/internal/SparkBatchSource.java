@@ -1,5 +1,6 @@
 package io.github.lancesink.spark.internal;
 
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.spark.TableFactory;
@@ -53,19 +54,17 @@ public final class SparkBatchSource implements BatchSource {
   private final StructType batchSchema;
   private long maxCommitMicros = Long.MIN_VALUE;
 
-  public SparkBatchSource(Dataset<Row> batch, String tableUri, Map<String, String> storageOptions,
-      WriteMode mode, String vectorColumn, int dimension, List<String> identityColumns,
-      int batchRows) {
-    this(batch, new NativeTableFactory(tableUri, storageOptions), mode, vectorColumn, dimension,
-        identityColumns, batchRows);
-  }
-
-  /** A source whose executors open their table handles through {@code tables}. */
-  public SparkBatchSource(Dataset<Row> batch, TableFactory tables, WriteMode mode,
-      String vectorColumn, int dimension, List<String> identityColumns, int batchRows) {
+  /**
+   * A source whose executors open their table handles through {@code tables} and write with
+   * the mode and vector column of {@code settings}.
+   */
+  public SparkBatchSource(Dataset<Row> batch, TableFactory tables, LanceSinkSettings settings,
+      List<String> identityColumns, int batchRows) {
     this.batch = batch;
     this.tables = tables;
-    this.mode = mode;
+    this.mode = settings.writeMode();
+    String vectorColumn = settings.vectorColumn().orElse(null);
+    int dimension = settings.vectorDimension();
     this.identityColumns = identityColumns.isEmpty() ? mode.keys() : identityColumns;
     this.batchRows = batchRows;
     String tz = batch.sparkSession().conf().get("spark.sql.session.timeZone", "UTC");

@@ -1,9 +1,8 @@
 package io.github.lancesink.spark.internal;
 
-import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
+import io.github.lancesink.LanceSinkSettings;
+import io.github.lancesink.LanceSinkSettings.Setting;
 import io.github.lancesink.LineagePolicy;
-import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -19,21 +18,18 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Everything the builder captured, and its resolution against the Spark session conf on the
- * driver. Precedence: a typed builder setter, then a writer option, then the session conf, then
- * the core default. Spark types stay here: the core only ever sees a {@link LanceSinkBuilder}.
+ * Everything a Spark builder captured, and its resolution against the Spark session conf on the
+ * driver. Precedence: a setting given explicitly in {@link LanceSinkSettings}, then a writer
+ * option, then the session conf, then the core default. Spark types stay here: the core only
+ * ever sees a {@link LanceSinkSettings}.
+ *
+ * @param sink the sink settings as given (no table URI when a table factory is used)
+ * @param options writer options, keys from {@link LanceSinkOptions}
+ * @param rowIdentity columns naming a row in error messages
+ * @param tableFactory opens table handles instead of the settings' table URI, or null
  */
 public record SparkSinkSettings(
-    String tableUri,
-    Map<String, String> storageOptions,
-    String writerId,
-    WriteMode writeMode,
-    String vectorColumn,
-    int dimension,
-    RetryPolicy retryPolicy,
-    OptimizePolicy optimizePolicy,
-    LineagePolicy lineagePolicy,
-    Integer lookback,
+    LanceSinkSettings sink,
     Map<String, String> options,
     List<String> rowIdentity,
     TableFactory tableFactory)
@@ -41,15 +37,35 @@ public record SparkSinkSettings(
   private static final long serialVersionUID = 1L;
 
   /** The resolved values a driver needs for one function instance. */
-  public record Resolved(LanceSinkBuilder sinkBuilder, Map<String, String> storageOptions,
-      int arrowBatchRows) {}
+  public record Resolved(LanceSinkSettings settings, int arrowBatchRows) {}
+
+  /**
+   * Checks that exactly one of the settings' table URI and a table factory is given; {@code
+   * what} names the alternative in the message.
+   */
+  public static void requireOneTable(LanceSinkSettings sink, Object tableFactory, String what) {
+    if (sink.tableUri().isEmpty() && tableFactory == null) {
+      throw new IllegalStateException("a table is required: LanceSinkSettings.tableUri(..)"
+          + (what == null ? "" : " or " + what));
+    }
+    if (sink.tableUri().isPresent() && tableFactory != null) {
+      throw new IllegalStateException("set either LanceSinkSettings.tableUri(..) or " + what
+          + ", not both");
+    }
+  }
+
+  /** The dedup namespace. */
+  public String writerId() {
+    return sink.writerId();
+  }
 
   /** How executors (and, with a factory, the driver) open the table. */
   public TableFactory tables(Resolved resolved) {
-    return tableFactory != null ? tableFactory
-        : new NativeTableFactory(tableUri, resolved.storageOptions());
+    return tableFactory != null ? tableFactory : new NativeTableFactory(
+        resolved.settings().tableUri().orElseThrow(), resolved.settings().storageOptions());
   }
 
+  /** The effective sink settings: the given ones with the conf applied where not explicit. */
   public Resolved resolve(SparkSession session) {
     Map<String, String> storage = new HashMap<>();
     Map<String, String> conf = CollectionConverters.asJava(session.conf().getAll());
@@ -63,59 +79,37 @@ public record SparkSinkSettings(
         storage.put(k.substring(LanceSinkOptions.STORAGE_PREFIX.length()), v);
       }
     });
-    storage.putAll(storageOptions);
+    storage.putAll(sink.storageOptions());
 
-    // with a table factory the caller hands the sink an opened port (LanceSinkBuilder#table)
-    LanceSinkBuilder b = LanceSink.builder();
-    if (tableFactory == null) {
-      b.tableUri(tableUri);
-    }
-    b.storageOptions(storage)
-        .writerId(writerId)
-        .writeMode(writeMode);
-    if (vectorColumn != null) {
-      b.vectorColumn(vectorColumn, dimension);
-    }
+    LanceSinkSettings.Builder b = sink.toBuilder().storageOptions(storage);
     String attempts = value(session, LanceSinkOptions.RETRY_MAX_ATTEMPTS);
-    if (retryPolicy != null) {
-      b.retryPolicy(retryPolicy);
-    } else if (attempts != null) {
+    if (attempts != null && !sink.isExplicit(Setting.RETRY_POLICY)) {
       b.retryPolicy(RetryPolicy.defaults().toBuilder()
           .maxAttempts(integer(LanceSinkOptions.RETRY_MAX_ATTEMPTS, attempts)).build());
     }
     String optimize = value(session, LanceSinkOptions.OPTIMIZE_ENABLED);
-    if (optimizePolicy != null) {
-      b.optimizePolicy(optimizePolicy);
-    } else if (optimize != null) {
+    if (optimize != null && !sink.isExplicit(Setting.OPTIMIZE_POLICY)) {
       b.optimizePolicy(bool(LanceSinkOptions.OPTIMIZE_ENABLED, optimize)
           ? OptimizePolicy.defaults() : OptimizePolicy.never());
     }
     String lb = value(session, LanceSinkOptions.LEDGER_LOOKBACK);
-    if (lookback != null) {
-      b.lookback(lookback);
-    } else if (lb != null) {
+    if (lb != null && !sink.isExplicit(Setting.LOOKBACK)) {
       b.lookback(integer(LanceSinkOptions.LEDGER_LOOKBACK, lb));
     }
     String lineage = value(session, LanceSinkOptions.LINEAGE_POLICY);
-    if (lineagePolicy != null) {
-      b.lineagePolicy(lineagePolicy);
-    } else if (lineage != null) {
+    if (lineage != null && !sink.isExplicit(Setting.LINEAGE_POLICY)) {
       b.lineagePolicy(lineage(lineage));
     }
     String rows = value(session, LanceSinkOptions.ARROW_BATCH_ROWS);
     int batchRows = rows == null ? LanceSinkOptions.DEFAULT_ARROW_BATCH_ROWS
         : integer(LanceSinkOptions.ARROW_BATCH_ROWS, rows);
-    return new Resolved(b, Map.copyOf(storage), batchRows);
+    return new Resolved(b.build(), batchRows);
   }
 
   @Override
   public String toString() {
-    String where = tableFactory != null ? "table=" + tableFactory
-        : "tableUri=" + Redactor.uri(tableUri);
-    return "SparkSinkSettings{" + where + ", storageOptions="
-        + Redactor.options(storageOptions) + ", writerId=" + writerId + ", writeMode=" + writeMode
-        + ", vectorColumn=" + vectorColumn + "[" + dimension + "], options="
-        + Redactor.options(options) + "}";
+    return "SparkSinkSettings{" + sink + (tableFactory != null ? ", table=" + tableFactory : "")
+        + ", options=" + Redactor.options(options) + ", rowIdentity=" + rowIdentity + "}";
   }
 
   /** A writer option, else the session conf, else null. */

@@ -1,20 +1,31 @@
 package io.github.lancesink.spark.partition;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
-import io.github.lancesink.internal.partition.PartitionLoop;
-import io.github.lancesink.internal.partition.TaggedSource;
+import io.github.lancesink.LanceSinkSettings;
+import io.github.lancesink.Sleeper;
+import io.github.lancesink.partition.BadPartitionPolicy;
+import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
+import io.github.lancesink.partition.LagPolicy;
+import io.github.lancesink.partition.LateDataPolicy;
 import io.github.lancesink.partition.PartitionEvent;
+import io.github.lancesink.partition.PartitionLayout;
+import io.github.lancesink.partition.PartitionRunner;
 import io.github.lancesink.partition.RunSummary;
+import io.github.lancesink.spark.LanceSinkOptions;
+import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spark.internal.HadoopPartitionLister;
 import io.github.lancesink.spark.internal.ParquetPartitionSource;
 import io.github.lancesink.spark.internal.SparkBatchSource;
 import io.github.lancesink.spark.internal.SparkSinkSettings;
 import io.github.lancesink.spi.BatchSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -26,10 +37,13 @@ import org.apache.spark.sql.SparkSession;
  * a Lance table, one complete partition per batch, with exactly-once effect.
  *
  * <pre>{@code
- * try (SparkPartitionRunner runner = SparkPartitionRunner.builder(spark)
- *     .basePath("s3a://feeds/ads/")
+ * LanceSinkSettings settings = LanceSinkSettings.builder()
  *     .tableUri("s3://index/ads.lance").writerId("ads-partitions")
  *     .writeMode(WriteMode.replaceGroups("minute_ts")).vectorColumn("vector", 128)
+ *     .build();
+ * try (SparkPartitionRunner runner = SparkPartitionRunner.builder(spark)
+ *     .basePath("s3a://feeds/ads/")
+ *     .settings(settings)
  *     .completeness(CompletenessRule.defaults())
  *     .lagPolicy(LagPolicy.catchUp())
  *     .cadence(Duration.ofMinutes(1))
@@ -50,23 +64,21 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>A plain Java object, not a streaming query: call {@link #runOnce()} from your own
  * scheduler, or {@link #runUntil} / {@link #runFor} to loop on the {@linkplain
- * SparkPartitionRunnerBuilder#cadence(Duration) cadence}. {@link #requestStop()} (thread-safe)
+ * Builder#cadence(Duration) cadence}. {@link #requestStop()} (thread-safe)
  * ends a run after the partition in progress. Not thread-safe otherwise.
  *
  * @since 0.1.0
  */
 public final class SparkPartitionRunner implements AutoCloseable {
-  private final PartitionLoop loop;
-  private final LanceSink sink;
+  private final PartitionRunner runner;
 
-  SparkPartitionRunner(PartitionLoop loop, LanceSink sink) {
-    this.loop = loop;
-    this.sink = sink;
+  private SparkPartitionRunner(PartitionRunner runner) {
+    this.runner = runner;
   }
 
   /** A builder reading with {@code session}. */
-  public static SparkPartitionRunnerBuilder builder(SparkSession session) {
-    return new SparkPartitionRunnerBuilder(session);
+  public static Builder builder(SparkSession session) {
+    return new Builder(session);
   }
 
   /**
@@ -77,17 +89,17 @@ public final class SparkPartitionRunner implements AutoCloseable {
    *     path cannot be listed
    */
   public CycleResult runOnce() {
-    return loop.runOnce();
+    return runner.runOnce();
   }
 
   /** Runs cycles on the cadence until {@code deadline} or a stop request. */
   public RunSummary runUntil(Instant deadline) {
-    return loop.runUntil(deadline, () -> false);
+    return runner.runUntil(deadline);
   }
 
   /** Runs cycles on the cadence until {@code stop} returns true (checked between cycles). */
   public RunSummary runUntil(BooleanSupplier stop) {
-    return loop.runUntil(Instant.MAX, stop);
+    return runner.runUntil(stop);
   }
 
   /**
@@ -95,53 +107,181 @@ public final class SparkPartitionRunner implements AutoCloseable {
    * documented way to restart on a schedule. Resuming needs nothing but a new runner.
    */
   public RunSummary runFor(Duration maxRunTime) {
-    return loop.runUntil(sink.config().clock().instant().plus(maxRunTime), () -> false);
+    return runner.runFor(maxRunTime);
   }
 
   /** Ends the current run after the partition in progress. Thread-safe. */
   public void requestStop() {
-    loop.requestStop();
+    runner.requestStop();
   }
 
   /** The newest partition time processed (read from the table on first use). */
   public Optional<Instant> watermark() {
-    return loop.watermark();
+    return runner.watermark();
   }
 
   /** Subscribes to partition events (skips, late data, failures, processed partitions). */
   public SparkPartitionRunner onEvent(Consumer<? super PartitionEvent> listener) {
-    loop.onEvent(listener);
+    runner.onEvent(listener);
     return this;
   }
 
   /** The sink that writes new partitions (its events and ledger). */
   public LanceSink sink() {
-    return sink;
+    return runner.sink();
   }
 
   @Override
   public void close() {
-    sink.close();
+    runner.close();
   }
 
-  /** Builds the loop from the builder's settings (kept here so the builder stays small). */
-  static SparkPartitionRunner create(SparkPartitionRunnerBuilder b) {
-    SparkSinkSettings settings = new SparkSinkSettings(b.tableUri, b.storageOptions, b.writerId,
-        b.writeMode, b.vectorColumn, b.dimension, b.retryPolicy, b.optimizePolicy, null,
-        b.lookback, b.options, List.of(), null);
+  /** The core runner with Spark's lister and source (kept here so the builder stays small). */
+  static SparkPartitionRunner create(Builder b) {
+    SparkSinkSettings settings = new SparkSinkSettings(b.settings, Map.copyOf(b.options),
+        List.of(), null);
     SparkSinkSettings.Resolved resolved = settings.resolve(b.session);
-    LanceSinkBuilder sb = resolved.sinkBuilder().clock(b.clock).sleeper(b.sleeper);
-    LanceSink sink = sb.build();
+    LanceSinkSettings sinkSettings = resolved.settings();
+    TableFactory tables = settings.tables(resolved);
     HadoopPartitionLister lister = new HadoopPartitionLister(b.basePath,
         b.session.sparkContext().hadoopConfiguration());
     UnaryOperator<BatchSource> decorate = b.sourceDecorator;
-    var loop = new PartitionLoop(b.loopSettings(lister), sink, (s, id, p, tags) -> {
-      BatchSource source = decorate.apply(new ParquetPartitionSource(b.session, lister, p,
-          df -> new SparkBatchSource(df, b.tableUri, resolved.storageOptions(), b.writeMode,
-              b.vectorColumn, b.dimension, List.of(), resolved.arrowBatchRows())));
-      return s.write(id, s.config().sourceLineage(), new TaggedSource(source, tags));
-    });
-    b.listeners.forEach(loop::onEvent);
-    return new SparkPartitionRunner(loop, sink);
+    PartitionRunner runner = b.runner
+        .lister(lister)
+        .sink(LanceSink.builder().settings(sinkSettings).clock(b.clock).sleeper(b.sleeper))
+        .sleeper(b.sleeper)
+        .source(p -> decorate.apply(new ParquetPartitionSource(b.session, lister, p,
+            df -> new SparkBatchSource(df, tables, sinkSettings, List.of(),
+                resolved.arrowBatchRows()))))
+        .build();
+    return new SparkPartitionRunner(runner);
+  }
+
+  /**
+   * Builds a {@link SparkPartitionRunner}: the sink settings, the base path, and the partition
+   * policies of the core {@link PartitionRunner.Builder} (which validates them). Setters reject
+   * bad values with {@link IllegalArgumentException}; {@link #build()} rejects missing or
+   * conflicting settings with {@link IllegalStateException}. Sink settings not given explicitly
+   * in {@link #settings(LanceSinkSettings)} come from the Spark session conf keys in {@link
+   * LanceSinkOptions}, as for {@code LanceForeachBatch}.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    /** How often a run lists the base path by default: one minute. */
+    public static final Duration DEFAULT_CADENCE = PartitionRunner.Builder.DEFAULT_CADENCE;
+
+    private final SparkSession session;
+    private final PartitionRunner.Builder runner = PartitionRunner.builder();
+    private String basePath;
+    private LanceSinkSettings settings;
+    private final Map<String, String> options = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private UnaryOperator<BatchSource> sourceDecorator = UnaryOperator.identity();
+
+    private Builder(SparkSession session) {
+      this.session = Objects.requireNonNull(session, "session");
+    }
+
+    /** The directory (any Hadoop path: local, {@code file:}, {@code s3a://}...) to list. */
+    public Builder basePath(String path) {
+      if (path == null || path.isBlank()) {
+        throw new IllegalArgumentException("basePath must be a non-blank path or URI");
+      }
+      this.basePath = path;
+      return this;
+    }
+
+    /**
+     * The sink settings (required), with a table URI that executors reach too. The writer id
+     * also holds the watermark: never share it with another pipeline writing the same table. The
+     * write mode decides how partitions are applied; {@code replaceGroups} is required to
+     * re-process late data. The lookback also bounds the late-data history.
+     */
+    public Builder settings(LanceSinkSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** A writer option, one of the {@link LanceSinkOptions} keys. */
+    public Builder option(String key, String value) {
+      LanceSinkOptions.requireKey(key, value);
+      options.put(key, value);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#layout}. */
+    public Builder layout(PartitionLayout layout) {
+      runner.layout(layout);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#completeness}. */
+    public Builder completeness(CompletenessRule rule) {
+      runner.completeness(rule);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#lagPolicy}. */
+    public Builder lagPolicy(LagPolicy policy) {
+      runner.lagPolicy(policy);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#lateDataPolicy}. */
+    public Builder lateDataPolicy(LateDataPolicy policy) {
+      runner.lateDataPolicy(policy);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#onBadPartition}. */
+    public Builder onBadPartition(BadPartitionPolicy policy) {
+      runner.onBadPartition(policy);
+      return this;
+    }
+
+    /** See {@link PartitionRunner.Builder#cadence}. */
+    public Builder cadence(Duration cadence) {
+      runner.cadence(cadence);
+      return this;
+    }
+
+    /** The clock for completeness, deadlines and events (tests pass a manual clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How a run waits between cycles (tests pass a sleeper that advances a manual clock). */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Subscribes to partition events from the first cycle on. */
+    public Builder onEvent(Consumer<? super PartitionEvent> listener) {
+      runner.onEvent(listener);
+      return this;
+    }
+
+    /** Test seam: wraps each partition's source (e.g. to crash between staging and commit). */
+    Builder sourceDecorator(UnaryOperator<BatchSource> decorator) {
+      this.sourceDecorator = Objects.requireNonNull(decorator, "decorator");
+      return this;
+    }
+
+    /** Validates the settings and opens the runner's sink. Opening does not list or write. */
+    public SparkPartitionRunner build() {
+      if (basePath == null) {
+        throw new IllegalStateException("basePath is required: the partitioned directory to list");
+      }
+      if (settings == null) {
+        throw new IllegalStateException("settings are required: .settings(LanceSinkSettings"
+            + ".builder().tableUri(..).writerId(..).build())");
+      }
+      SparkSinkSettings.requireOneTable(settings, null, null);
+      return SparkPartitionRunner.create(this);
+    }
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.partition.BadPartitionPolicy;
 import io.github.lancesink.partition.CompletenessRule;
@@ -47,12 +48,19 @@ class PartitionLateAndBadInputTest {
     table = dir.resolve("items.lance").toString();
   }
 
-  private SparkPartitionRunnerBuilder runner() {
+  private SparkPartitionRunner.Builder runner() {
+    return runner(WriteMode.append());
+  }
+
+  private SparkPartitionRunner.Builder runner(WriteMode mode) {
     return SparkPartitionRunner.builder(spark)
-        .basePath("file://" + dir.resolve("feed"))
-        .tableUri(table).writerId("feed-sync")
-        .vectorColumn("vector", PartitionFiles.DIM)
-        .completeness(CompletenessRule.successMarker())
+        .settings(LanceSinkSettings.builder()
+            .tableUri(table)
+            .writerId("feed-sync")
+            .writeMode(mode)
+            .vectorColumn("vector", PartitionFiles.DIM)
+            .build())
+        .basePath("file://" + dir.resolve("feed")).completeness(CompletenessRule.successMarker())
         .clock(clock).sleeper(d -> clock.advance(d));
   }
 
@@ -67,7 +75,7 @@ class PartitionLateAndBadInputTest {
     files.complete(1, 5);
     files.complete(2, 5);
     List<PartitionEvent.LateDataDetected> events = new CopyOnWriteArrayList<>();
-    SparkPartitionRunnerBuilder b = runner().lateDataPolicy(LateDataPolicy.report())
+    SparkPartitionRunner.Builder b = runner().lateDataPolicy(LateDataPolicy.report())
         .onEvent(e -> {
           if (e instanceof PartitionEvent.LateDataDetected l) {
             events.add(l);
@@ -108,7 +116,7 @@ class PartitionLateAndBadInputTest {
   void aLateFileReplacesItsPartitionOnceUnderReplaceGroups() {
     files.complete(1, 5);
     files.complete(2, 5);
-    try (SparkPartitionRunner r = runner().writeMode(WriteMode.replaceGroups("grp"))
+    try (SparkPartitionRunner r = runner(WriteMode.replaceGroups("grp"))
         .lateDataPolicy(LateDataPolicy.reprocess()).build()) {
       assertThat(r.runOnce().processedPaths()).containsExactly(path(1), path(2));
       files.file(1, 1, 3);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.BatchResult;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.partition.CompletenessRule;
 import io.github.lancesink.partition.CycleResult;
@@ -52,12 +53,19 @@ class PartitionRunnerTest {
     table = dir.resolve("items.lance").toString();
   }
 
-  private SparkPartitionRunnerBuilder runner() {
+  private SparkPartitionRunner.Builder runner() {
+    return runner(WriteMode.append());
+  }
+
+  private SparkPartitionRunner.Builder runner(WriteMode mode) {
     return SparkPartitionRunner.builder(spark)
-        .basePath(dir.resolve("feed").toString())
-        .tableUri(table).writerId("feed-sync")
-        .vectorColumn("vector", PartitionFiles.DIM)
-        .completeness(CompletenessRule.successMarker())
+        .settings(LanceSinkSettings.builder()
+            .tableUri(table)
+            .writerId("feed-sync")
+            .writeMode(mode)
+            .vectorColumn("vector", PartitionFiles.DIM)
+            .build())
+        .basePath(dir.resolve("feed").toString()).completeness(CompletenessRule.successMarker())
         .clock(clock).sleeper(d -> clock.advance(d));
   }
 
@@ -143,7 +151,7 @@ class PartitionRunnerTest {
   @Test
   void skipToLatestAfterAnOutageJumpsRecordsTheRangeAndNeverGoesBack() {
     List<PartitionEvent.PartitionsSkipped> events = new CopyOnWriteArrayList<>();
-    SparkPartitionRunnerBuilder b = runner().lagPolicy(LagPolicy.skipToLatest(
+    SparkPartitionRunner.Builder b = runner().lagPolicy(LagPolicy.skipToLatest(
         Duration.ofMinutes(3))).onEvent(e -> {
           if (e instanceof PartitionEvent.PartitionsSkipped s) {
             events.add(s);
@@ -220,7 +228,7 @@ class PartitionRunnerTest {
   void runForStopsAtItsDeadlineAndANewRunnerResumesFromTheTable() {
     int[] next = {1};
     files.complete(next[0]++, 5);
-    SparkPartitionRunnerBuilder b = runner().cadence(Duration.ofMinutes(1)).sleeper(d -> {
+    SparkPartitionRunner.Builder b = runner().cadence(Duration.ofMinutes(1)).sleeper(d -> {
       clock.advance(d);
       files.complete(next[0]++, 5); // a partition lands while the runner sleeps
     });
@@ -242,7 +250,7 @@ class PartitionRunnerTest {
 
   @Test
   void reprocessWithoutReplaceGroupsIsRejectedBeforeAnythingRuns() {
-    assertThatThrownBy(() -> runner().writeMode(WriteMode.append())
+    assertThatThrownBy(() -> runner(WriteMode.append())
         .lateDataPolicy(io.github.lancesink.partition.LateDataPolicy.reprocess()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("replaceGroups")

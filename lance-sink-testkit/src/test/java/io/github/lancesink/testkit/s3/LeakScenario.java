@@ -49,7 +49,7 @@ public final class LeakScenario {
                 .build()) {
       sink.events().onEvent(e -> System.out.println("EVENT " + e));
       System.out.println("SINK " + sink);
-      System.out.println("CONFIG " + sink.config());
+      System.out.println("CONFIG " + sink.settings());
       System.out.println("TABLE " + sink.table());
       for (long b = batch; b < batch + 2; b++) {
         try (ArrowReader r = Rows.reader(alloc, b * 10, 10, 8)) {

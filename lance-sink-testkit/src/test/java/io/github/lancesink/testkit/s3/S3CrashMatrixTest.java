@@ -3,6 +3,7 @@ package io.github.lancesink.testkit.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.LanceTable;
@@ -52,12 +53,10 @@ class S3CrashMatrixTest {
   @EnumSource(CrashPoint.class)
   void everyCrashPointEndsWithExactRowsOnS3(CrashPoint point) throws Exception {
     String uri = S3.uri("crash-" + point.name().toLowerCase(Locale.ROOT) + ".lance");
-    Faults faults = new Faults();
     try (MicroBatchDriver driver =
         MicroBatchDriver.builder()
-            .faults(faults)
-            .sinkFactory(() -> LanceSink.builder()
-                .table(new FaultInjectingTable(open(uri), faults))
+            .tables(() -> open(uri))   // a new handle per restart, wrapped with the driver's Faults
+            .settings(LanceSinkSettings.builder()
                 .writerId("crash-s3")
                 .vectorColumn("vector", 8)
                 .optimizePolicy(OptimizePolicy.never())

@@ -10,10 +10,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class S3NativeKeyedContractTest extends KeyedTableContract {
   @RegisterExtension static final S3ProxyExtension S3 = S3ProxyExtension.builder().build();
 
+  private final String uri = S3.uri("keyed-" + UUID.randomUUID() + ".lance");
+
   @Override
-  protected LanceTable newTable() {
-    return new NativeLanceTable(S3.uri("keyed-" + UUID.randomUUID() + ".lance"),
-        S3.storageOptions());
+  protected LanceTable openTable() {
+    return new NativeLanceTable(uri, S3.storageOptions());
+  }
+
+  @Override
+  protected boolean supportsConcurrentWriters() {
+    return true;
+  }
+
+  @Override
+  protected boolean supportsCompaction() {
+    return false; // the keyed contract does not compact
+  }
+
+  @Override
+  protected boolean supportsCleanup() {
+    return false; // the keyed contract does not clean up
   }
 
   @Override

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ class PlainJavaRunnerTest {
   }
 
   private PartitionRunner.Builder runner() {
-    LanceSinkBuilder sink = LanceSink.builder().tableUri(table).writerId("feed")
+    LanceSink.Builder sink = LanceSink.builder().tableUri(table).writerId("feed")
         .vectorColumn("vector", TextPartitions.DIM);
     return PartitionRunner.builder()
         .lister(PartitionLister.localDirectory(dir.resolve("feed")))

@@ -90,11 +90,11 @@ final class TextPartitions implements PartitionReader {
         throw new IOException("file " + f.relativePath() + " is not a valid data file", e);
       }
     }
-    List<java.util.function.Consumer<VectorSchemaRoot>> batches = new ArrayList<>();
+    List<Filler> batches = new ArrayList<>();
     for (long[] r : ranges) {
       batches.add(root -> fill(root, r[0], (int) r[1], p.path()));
     }
-    return io.github.lancesink.TestRows.batches(allocator, schema(), batches);
+    return batches(allocator, schema(), batches);
   }
 
   static void fill(VectorSchemaRoot root, long from, int n, String grp) {
@@ -155,5 +155,39 @@ final class TextPartitions implements PartitionReader {
       out.add(i);
     }
     return out;
+  }
+
+  /** Fills one record batch; may fail like a real reader. */
+  interface Filler {
+    void fill(VectorSchemaRoot root) throws IOException;
+  }
+
+  /** A reader yielding one record batch per filler, in order, each filled when loaded. */
+  static ArrowReader batches(BufferAllocator alloc, Schema schema, List<Filler> fillers) {
+    return new ArrowReader(alloc) {
+      private int next;
+
+      @Override
+      public boolean loadNextBatch() throws IOException {
+        if (next >= fillers.size()) {
+          return false;
+        }
+        fillers.get(next++).fill(getVectorSchemaRoot());
+        return true;
+      }
+
+      @Override
+      public long bytesRead() {
+        return 0;
+      }
+
+      @Override
+      protected void closeReadSource() {}
+
+      @Override
+      protected Schema readSchema() {
+        return schema;
+      }
+    };
   }
 }

@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -155,35 +153,15 @@ class BadFileProbeTest {
     for (SourceFile f : p.dataFiles()) {
       ranges.add(lazy ? null : parse(f));
     }
-    Schema schema = TextPartitions.schema();
-    return new ArrowReader(alloc) {
-      private int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= ranges.size()) {
-          return false;
-        }
-        long[] r = ranges.get(next) != null ? ranges.get(next) : parse(p.dataFiles().get(next));
-        next++;
-        VectorSchemaRoot root = getVectorSchemaRoot();
+    List<TextPartitions.Filler> fillers = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      int k = i;
+      fillers.add(root -> {
+        long[] r = ranges.get(k) != null ? ranges.get(k) : parse(p.dataFiles().get(k));
         TextPartitions.fill(root, r[0], (int) r[1], p.path());
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema;
-      }
-    };
+      });
+    }
+    return TextPartitions.batches(alloc, TextPartitions.schema(), fillers);
   }
 
   private long[] parse(SourceFile f) throws IOException {

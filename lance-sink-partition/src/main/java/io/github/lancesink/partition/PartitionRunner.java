@@ -1,12 +1,13 @@
 package io.github.lancesink.partition;
 
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.LanceSinkBuilder;
 import io.github.lancesink.Sleeper;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.internal.partition.LoopSettings;
 import io.github.lancesink.internal.partition.PartitionLoop;
+import io.github.lancesink.internal.partition.PartitionWrite;
 import io.github.lancesink.internal.partition.ReaderWrite;
+import io.github.lancesink.internal.partition.TaggedSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -44,12 +45,18 @@ public final class PartitionRunner implements AutoCloseable {
     this.sink = sink;
     this.allocator = new RootAllocator();
     this.loop = new PartitionLoop(new LoopSettings(b.lister.toString(), b.lister, b.layout,
-        b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.config().clock(), b.sleeper),
-        sink, new ReaderWrite(b.reader, allocator));
+        b.rule, b.lag, b.late, b.onBadPartition, b.cadence, sink.clock(), b.sleeper),
+        sink, b.source != null ? sourceWrite(b.source) : new ReaderWrite(b.reader, allocator));
     b.listeners.forEach(loop::onEvent);
   }
 
-  /** A builder; {@code lister}, {@code reader} and {@code sink} are required. */
+  /** Writes each partition from the engine's own source, tagged with the partition. */
+  private static PartitionWrite sourceWrite(PartitionSource source) {
+    return (s, id, p, tags) ->
+        s.write(id, s.settings().sourceLineage(), new TaggedSource(source.open(p), tags));
+  }
+
+  /** A builder; {@code lister}, {@code reader} (or {@code source}) and {@code sink} are needed. */
   public static Builder builder() {
     return new Builder();
   }
@@ -71,7 +78,7 @@ public final class PartitionRunner implements AutoCloseable {
 
   /** Runs cycles for at most {@code maxRunTime}, then returns (a scheduled restart). */
   public RunSummary runFor(Duration maxRunTime) {
-    return loop.runUntil(sink.config().clock().instant().plus(maxRunTime), () -> false);
+    return loop.runUntil(sink.clock().instant().plus(maxRunTime), () -> false);
   }
 
   /** Ends the current run after the partition in progress. Thread-safe. */
@@ -84,6 +91,13 @@ public final class PartitionRunner implements AutoCloseable {
     return loop.watermark();
   }
 
+  /** Subscribes to partition events (skips, late data, failures, processed partitions). */
+  public PartitionRunner onEvent(Consumer<? super PartitionEvent> listener) {
+    loop.onEvent(listener);
+    return this;
+  }
+
+  /** The sink that writes new partitions (its events and ledger). */
   public LanceSink sink() {
     return sink;
   }
@@ -102,15 +116,19 @@ public final class PartitionRunner implements AutoCloseable {
    * @since 0.1.0
    */
   public static final class Builder {
+    /** How often a run lists the base path by default: one minute. */
+    public static final Duration DEFAULT_CADENCE = Duration.ofMinutes(1);
+
     private PartitionLister lister;
     private PartitionReader reader;
-    private LanceSinkBuilder sinkBuilder;
+    private PartitionSource source;
+    private LanceSink.Builder sinkBuilder;
     private PartitionLayout layout = PartitionLayout.defaults();
     private CompletenessRule rule = CompletenessRule.defaults();
     private LagPolicy lag = LagPolicy.defaults();
     private LateDataPolicy late = LateDataPolicy.defaults();
     private BadPartitionPolicy onBadPartition = BadPartitionPolicy.STOP;
-    private Duration cadence = Duration.ofMinutes(1);
+    private Duration cadence = DEFAULT_CADENCE;
     private Sleeper sleeper = Sleeper.SYSTEM;
     private final java.util.List<Consumer<? super PartitionEvent>> listeners =
         new java.util.ArrayList<>();
@@ -122,8 +140,18 @@ public final class PartitionRunner implements AutoCloseable {
       return this;
     }
 
+    /** Reads each partition as Arrow in this JVM (or use {@link #source}). */
     public Builder reader(PartitionReader reader) {
       this.reader = Objects.requireNonNull(reader, "reader");
+      return this;
+    }
+
+    /**
+     * An engine's own source for each partition instead of a {@link #reader}, e.g. the Spark
+     * runner's Parquet reader and executor-side writer.
+     */
+    public Builder source(PartitionSource source) {
+      this.source = Objects.requireNonNull(source, "source");
       return this;
     }
 
@@ -131,7 +159,7 @@ public final class PartitionRunner implements AutoCloseable {
      * The sink settings (table, writer id, write mode, clock...). The runner builds its sink
      * from them; the sink's clock is the runner's clock.
      */
-    public Builder sink(LanceSinkBuilder sink) {
+    public Builder sink(LanceSink.Builder sink) {
       this.sinkBuilder = Objects.requireNonNull(sink, "sink");
       return this;
     }
@@ -184,11 +212,14 @@ public final class PartitionRunner implements AutoCloseable {
 
     /** Validates the settings and opens the sinks. Does not list or write. */
     public PartitionRunner build() {
-      if (lister == null || reader == null || sinkBuilder == null) {
-        throw new IllegalStateException("lister, reader and sink are required");
+      if (lister == null || (reader == null && source == null) || sinkBuilder == null) {
+        throw new IllegalStateException("lister, reader (or source) and sink are required");
+      }
+      if (reader != null && source != null) {
+        throw new IllegalStateException("set either reader(..) or source(..), not both");
       }
       LanceSink main = sinkBuilder.build();
-      WriteMode mode = main.config().writeMode();
+      WriteMode mode = main.settings().writeMode();
       if (late.kind() == LateDataPolicy.Kind.REPROCESS) {
         if (mode.kind() != WriteMode.Kind.REPLACE_GROUPS) {
           main.close();

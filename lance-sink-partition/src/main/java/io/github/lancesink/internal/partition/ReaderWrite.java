@@ -38,8 +38,8 @@ public final class ReaderWrite implements PartitionWrite {
     Tracked tracked = null;
     try (ArrowReader r = reader.open(p, allocator)) {
       tracked = new Tracked(r);
-      return sink.write(batchId, sink.config().sourceLineage(),
-          new TaggedSource(Sources.of(tracked, sink.config()), tags));
+      return sink.write(batchId, sink.settings().sourceLineage(),
+          new TaggedSource(sink.source(tracked), tags));
     } catch (LanceSinkException e) {
       if (tracked == null || tracked.failure == null) {
         throw e; // the sink's own failure (bad rows, a commit error): not a read failure

@@ -252,8 +252,7 @@ public final class PartitionLoop {
       return;
     }
     long floor = PartitionBatchIds.of(position.get().minus(s.late().window()));
-    int read = history.load(sink.table(), sink.config().writerId(), floor,
-        sink.config().lookback());
+    int read = history.load(sink, floor);
     LOG.info("lance-sink partitions: read {} versions of {} to rebuild the late-data history",
         read, sink.table().displayUri());
   }
