@@ -1,6 +1,6 @@
 package io.github.lancesink;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.internal.TablePorts;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spi.LanceTable;
@@ -39,7 +39,11 @@ public final class LanceSinkBuilder {
 
   LanceSinkBuilder() {}
 
-  /** Local path or object-store URI ({@code s3://bucket/path}) of the Lance dataset. */
+  /**
+   * Local path or object-store URI ({@code s3://bucket/path}) of the Lance dataset. The table is
+   * opened through the adapter found by {@link java.util.ServiceLoader}: add {@code
+   * io.github.lancesink:lance-sink-lance} to the classpath, or {@link #build()} fails saying so.
+   */
   public LanceSinkBuilder tableUri(String uri) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("tableUri must be a non-blank path or URI");
@@ -202,7 +206,7 @@ public final class LanceSinkBuilder {
             sleeper,
             retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
     boolean owns = table == null;
-    LanceTable port = owns ? new NativeLanceTable(tableUri, storageOptions) : table;
+    LanceTable port = owns ? TablePorts.open(tableUri, storageOptions) : table;
     return new LanceSink(config, port, owns);
   }
 }

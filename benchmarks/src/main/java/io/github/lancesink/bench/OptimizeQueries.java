@@ -1,6 +1,6 @@
 package io.github.lancesink.bench;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.policy.DistanceMetric;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.VectorIndexType;

@@ -68,7 +68,7 @@ class OptimizePolicyTest {
     assertThat(OptimizePolicy.DEFAULT_RETAIN_VERSIONS).isEqualTo(100)
         .isLessThan(io.github.lancesink.LanceSinkConfig.DEFAULT_LOOKBACK);
     OptimizePolicy short10 = OptimizePolicy.builder().retainVersions(10).build();
-    LanceSink.builder().tableUri("/tmp/never-created.lance").writerId("w")
+    LanceSink.builder().table(io.github.lancesink.PortStub.table("maintenance")).writerId("w")
         .optimizePolicy(short10).build().close();
   }
 

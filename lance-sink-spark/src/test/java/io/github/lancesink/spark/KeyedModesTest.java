@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.InvalidBatchException;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static io.github.lancesink.spark.TestSpark.lanceVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.internal.Marker;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spi.VersionProperties;
 import java.util.ArrayList;
 import java.util.Random;

@@ -1,0 +1,671 @@
+package io.github.lancesink.lance;
+
+import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.internal.ArrowReaders;
+import io.github.lancesink.internal.Errors;
+import io.github.lancesink.internal.Redactor;
+import io.github.lancesink.spi.IndexSpec;
+import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.StagedFragments;
+import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.VersionProperties;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.lance.CommitBuilder;
+import org.lance.Dataset;
+import org.lance.Fragment;
+import org.lance.FragmentMetadata;
+import org.lance.ReadOptions;
+import org.lance.Transaction;
+import org.lance.Version;
+import org.lance.WriteParams;
+import org.lance.ipc.ScanOptions;
+import org.lance.operation.Append;
+import org.lance.operation.Restore;
+import org.lance.operation.UpdateConfig;
+import org.lance.operation.UpdateMap;
+
+/**
+ * The real port: a Lance dataset through {@code org.lance.Dataset}. Thread-safe (methods are
+ * synchronized on the instance; Lance calls are short except fragment writes).
+ */
+public final class NativeLanceTable implements LanceTable {
+  private final String uri;
+  private final String displayUri;
+  private final Map<String, String> storageOptions;
+  private final BufferAllocator allocator;
+  private final NativeMaintenance maintenance = new NativeMaintenance(this);
+  /** Storage options for commits on object stores, or null for local paths (see below). */
+  private final Map<String, String> commitOptions;
+  private Dataset dataset; // null until opened or created
+  private boolean closed;
+
+  public NativeLanceTable(String uri, Map<String, String> storageOptions) {
+    this.uri = uri;
+    this.displayUri = Redactor.uri(uri);
+    this.storageOptions = Map.copyOf(storageOptions);
+    this.allocator = new RootAllocator(Long.MAX_VALUE);
+    this.commitOptions = commitOptions(uri, this.storageOptions);
+  }
+
+  /**
+   * On an object store the HTTP client retries a failed upload by itself. For the manifest PUT
+   * of a commit that is unsafe: when the first PUT landed but its response was lost, the retry
+   * (sent with If-None-Match) gets 412, Lance takes its own manifest for a concurrent commit,
+   * rebases the Append and commits the same fragments again, i.e. a duplicate (reproduced
+   * against S3Proxy). So commits run with client retries off: a lost response surfaces as an
+   * error, the sink treats it as "state unknown" and reconciles through the ledger instead.
+   * A user-set {@code client_max_retries} does not apply to commits for the same reason.
+   */
+  private static Map<String, String> commitOptions(String uri, Map<String, String> options) {
+    int scheme = uri.indexOf("://");
+    if (scheme <= 1 || uri.startsWith("file://")) {
+      return null;
+    }
+    Map<String, String> o = new java.util.HashMap<>(options);
+    o.put("client_max_retries", "0");
+    return Map.copyOf(o);
+  }
+
+  /**
+   * The builder for every commit the sink makes itself (data, config, revert, restore): on object
+   * stores it commits by URI with {@link #commitOptions}, so no manifest upload is ever retried
+   * by the HTTP client.
+   */
+  CommitBuilder commitBuilder(Dataset ds) {
+    return commitOptions == null
+        ? new CommitBuilder(ds).writeParams(storageOptions)
+        : new CommitBuilder(uri, allocator).writeParams(commitOptions);
+  }
+
+  public String uri() {
+    return uri;
+  }
+
+  public Map<String, String> storageOptions() {
+    return storageOptions;
+  }
+
+  @Override
+  public String displayUri() {
+    return displayUri;
+  }
+
+  /** The open dataset at its latest version, or null when the dataset does not exist. */
+  synchronized Dataset refreshed() {
+    ensureOpen();
+    if (dataset == null) {
+      dataset = tryOpen();
+    } else {
+      try {
+        // Listing the versions is a cheap storage round trip; loading a manifest is not, so the
+        // handle is only moved when another commit landed (our own commits keep it current).
+        if (dataset.latestVersion() != dataset.version()) {
+          dataset.checkoutLatest();
+        }
+      } catch (Exception e) {
+        throw classifyRead("refresh", e);
+      }
+    }
+    return dataset;
+  }
+
+  /** The open dataset as last refreshed (no storage round trip), or null when absent. */
+  private Dataset current() {
+    ensureOpen();
+    return dataset != null ? dataset : refreshed();
+  }
+
+  /**
+   * A fresh handle for operations that commit through a {@code Dataset} method (index builds,
+   * compaction): opened with {@link #commitOptions} on object stores, for the same reason.
+   */
+  Dataset openForCommit() {
+    return open(commitOptions != null ? commitOptions : storageOptions);
+  }
+
+  Dataset open(Map<String, String> options) {
+    return Dataset.open()
+        .allocator(allocator)
+        .uri(uri)
+        .readOptions(new ReadOptions.Builder().setStorageOptions(options).build())
+        .build();
+  }
+
+  private Dataset tryOpen() {
+    try {
+      return open(storageOptions);
+    } catch (Exception e) {
+      if (LanceErrors.isNotFound(e)) {
+        return null;
+      }
+      throw classifyRead("open", e);
+    }
+  }
+
+  @Override
+  public synchronized OptionalLong latestVersion() {
+    Dataset ds = refreshed();
+    return ds == null ? OptionalLong.empty() : OptionalLong.of(ds.version());
+  }
+
+  @Override
+  public synchronized Optional<Schema> schema() {
+    Dataset ds = current();
+    return ds == null ? Optional.empty() : Optional.of(ds.getSchema());
+  }
+
+  @Override
+  public synchronized boolean createIfAbsent(Schema schema) {
+    if (refreshed() != null) {
+      return false;
+    }
+    try {
+      Dataset created =
+          Dataset.write()
+              .allocator(allocator)
+              .schema(schema)
+              .uri(uri)
+              .mode(WriteParams.WriteMode.CREATE)
+              .storageOptions(storageOptions)
+              .execute();
+      long version = created.version();
+      created.close();
+      dataset = tryOpen();
+      if (version <= 1) {
+        return true;
+      }
+      undoRacingCreate(version);
+      return false;
+    } catch (Exception e) {
+      dataset = tryOpen();
+      if (dataset != null) {
+        return false; // lost the creation race; the winner's dataset is there
+      }
+      throw classifyRead("create", e);
+    }
+  }
+
+  /**
+   * Lance 7.0.0 commits a CREATE that raced another creator as an Overwrite version on top of
+   * the winner's history (seen here: four racing creators left versions 1 and 2, both
+   * Overwrite). If that Overwrite hid committed rows, their markers would still be found by the
+   * ledger while the rows are gone, so restore the version before it. Fails loudly when the
+   * Overwrite is no longer the latest version (a restore would drop later commits).
+   */
+  void undoRacingCreate(long overwrite) {
+    Dataset ds = refreshed();
+    long hidden;
+    try (Dataset before = ds.checkoutVersion(overwrite - 1)) {
+      hidden = before.countRows();
+    } catch (Exception e) {
+      throw classifyRead("create", e);
+    }
+    if (hidden == 0) {
+      return; // it overwrote an empty table: nothing was lost
+    }
+    String what = "a racing dataset creation committed an Overwrite at version " + overwrite
+        + " that hides " + hidden + " committed rows of version " + (overwrite - 1);
+    if (ds.version() != overwrite) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what + ", and versions"
+          + " were committed after it; restore version " + (overwrite - 1) + " manually"));
+    }
+    try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
+        .operation(Restore.builder().version(overwrite - 1).build()).build()) {
+      commitBuilder(ds).execute(txn).close();
+    } catch (Exception e) {
+      throw Errors.port("create", displayUri, new IllegalStateException(what
+          + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
+    }
+    refreshed();
+  }
+
+  @Override
+  public StagedFragments writeFragments(ArrowReader data) {
+    ensureOpen();
+    BufferAllocator readerAllocator = ArrowReaders.allocator(data);
+    try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(readerAllocator)) {
+      Data.exportArrayStream(readerAllocator, data, stream);
+      List<FragmentMetadata> fragments =
+          Fragment.write()
+              .datasetUri(uri)
+              .data(stream)
+              .storageOptions(storageOptions)
+              .execute();
+      long rows = 0;
+      for (FragmentMetadata f : fragments) {
+        rows += f.getPhysicalRows();
+      }
+      return new LanceStagedFragments(fragments, rows);
+    } catch (Exception e) {
+      throw classifyRead("writeFragments", e);
+    }
+  }
+
+  /** One batch through Lance's single-batch path (no C stream: cheaper, see the notes). */
+  @Override
+  public StagedFragments writeFragments(org.apache.arrow.vector.VectorSchemaRoot batch) {
+    ensureOpen();
+    try {
+      return LanceStagedFragments.write(uri, batch, storageOptions);
+    } catch (Exception e) {
+      throw classifyRead("writeFragments", e);
+    }
+  }
+
+  @Override
+  public synchronized long commitAppend(
+      long readVersion, List<StagedFragments> staged, Map<String, String> properties) {
+    // The caller read readVersion from storage just before; Lance's commit loads every
+    // version after the handle's own, so a second round trip to refresh it buys nothing.
+    Dataset ds = dataset != null && dataset.version() >= readVersion ? dataset : refreshed();
+    if (ds == null) {
+      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
+    try (Transaction txn =
+        new Transaction.Builder()
+            .readVersion(readVersion)
+            .operation(Append.builder().fragments(fragments).build())
+            .transactionProperties(properties)
+            .build()) {
+      Dataset committed = commitBuilder(ds).execute(txn);
+      long version = committed.version();
+      keep(committed);
+      return version;
+    } catch (Exception e) {
+      throw classifyCommit(readVersion, e);
+    }
+  }
+
+  /** Keeps a local commit's result as the handle: the next refresh then loads no manifest. */
+  private void keep(Dataset committed) {
+    if (commitOptions != null || dataset == null || dataset == committed
+        || committed.version() < dataset.version()) {
+      committed.close();
+      return;
+    }
+    dataset.close();
+    dataset = committed;
+  }
+
+  @Override
+  public synchronized void ensureKeyIndex(List<String> keyColumns) {
+    Dataset ds = refreshed();
+    try {
+      if (ds == null || !NativeKeyedWrites.keyIndexDue(ds, keyColumns)) {
+        return;
+      }
+    } catch (Exception e) {
+      throw classifyRead("ensureKeyIndex", e);
+    }
+    MetadataCommit.run(this, "ensureKeyIndex",
+        latest -> NativeKeyedWrites.keyIndexDue(latest, keyColumns)
+            ? Optional.empty() : Optional.of(Boolean.TRUE),
+        latest -> {
+          try (Dataset handle = openForCommit()) {
+            NativeKeyedWrites.ensureKeyIndex(handle, keyColumns);
+          }
+          return Boolean.TRUE;
+        });
+  }
+
+  @Override
+  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> staged, Map<String, String> properties) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    List<FragmentMetadata> fragments = lanceFragments(staged);
+    try {
+      NativeKeyedWrites.Prefetch ahead = prefetch;
+      prefetch = null;
+      return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
+          this::commitBuilder, ahead);
+    } catch (Exception e) {
+      throw classifyCommit(readVersion, e);
+    }
+  }
+
+  /** Lookups started by {@link #prefetchKeyed}, taken by the next keyed commit. */
+  private NativeKeyedWrites.Prefetch prefetch;
+
+  @Override
+  public synchronized void prefetchKeyed(KeyedChange change) {
+    discardPrefetch();
+    Dataset ds = refreshed();
+    if (ds == null || change.removesNothing()) {
+      return;
+    }
+    try {
+      prefetch = NativeKeyedWrites.prefetch(ds, change);
+    } catch (Exception e) {
+      prefetch = null; // only a hint: the commit looks the keys up itself
+    }
+  }
+
+  private void discardPrefetch() {
+    if (prefetch != null) {
+      prefetch.close();
+      prefetch = null;
+    }
+  }
+
+  private static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
+    List<FragmentMetadata> fragments = new ArrayList<>();
+    for (StagedFragments s : staged) {
+      if (!(s instanceof LanceStagedFragments l)) {
+        throw new IllegalArgumentException(
+            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
+      }
+      fragments.addAll(l.fragments());
+    }
+    return fragments;
+  }
+
+  @Override
+  public synchronized VersionProperties properties(long version) {
+    Dataset ds = current();
+    if (ds == null || version < 1) {
+      return VersionProperties.of(version, VersionProperties.Kind.MISSING);
+    }
+    Dataset at;
+    try {
+      at = ds.checkoutVersion(version);
+    } catch (Exception e) {
+      if (LanceErrors.isNotFound(e)) {
+        return VersionProperties.of(version, VersionProperties.Kind.MISSING);
+      }
+      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
+        throw classifyRead("checkoutVersion", e); // store trouble, not this version's
+      }
+      // The version exists but cannot be opened (e.g. its manifest's inline transaction does
+      // not decode): it may hold our marker, so fail closed, naming it.
+      throw Errors.unreadableVersion(displayUri(), version, e);
+    }
+    try {
+      Optional<Transaction> txn = at.readTransaction();
+      if (txn.isEmpty()) {
+        return VersionProperties.of(version, VersionProperties.Kind.NONE);
+      }
+      try (Transaction t = txn.get()) {
+        Optional<Map<String, String>> props = t.transactionProperties();
+        return props.isEmpty() || props.get().isEmpty()
+            ? VersionProperties.of(version, VersionProperties.Kind.NONE)
+            : VersionProperties.present(version, props.get());
+      }
+    } catch (Exception e) {
+      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
+        // Store trouble (retry, or credentials) says nothing about the version.
+        throw classifyRead("readTransaction", e);
+      }
+      if (LanceErrors.isRewriteBindingDefect(e)) {
+        return VersionProperties.of(version, VersionProperties.Kind.NONE); // a compaction
+      }
+      // Anything else: a version that cannot be read may hold our marker. Fail closed.
+      throw Errors.unreadableVersion(displayUri(), version, e);
+    } finally {
+      at.close();
+    }
+  }
+
+  @Override
+  public synchronized OptionalLong earliestVersion() {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      List<Version> versions = ds.listVersions();
+      return versions.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versions.get(0).getId());
+    } catch (Exception e) {
+      throw classifyRead("listVersions", e);
+    }
+  }
+
+  @Override
+  public synchronized Map<String, String> config() {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      return Map.of();
+    }
+    try {
+      return Map.copyOf(ds.getConfig());
+    } catch (Exception e) {
+      throw classifyRead("getConfig", e);
+    }
+  }
+
+  /**
+   * Removes the fragments the Append at {@code appendVersion} added (ids present there but not
+   * in the version before) with one Delete commit. Fails if they were rewritten since.
+   */
+  @Override
+  public synchronized long revertAppend(long appendVersion, Map<String, String> properties) {
+    return NativeRevert.revert(this, appendVersion, properties);
+  }
+
+  /**
+   * Upserts {@code entries}, keeping every other key. Not {@code Dataset.updateConfig}: in Lance
+   * 7.0.0 it commits {@code UpdateMap.replace(true)}, which drops every key not in the call (for
+   * example other writers' registrations, which the ledger needs to fail closed). An upsert is
+   * idempotent, so a lost reply is settled by reading the config back.
+   */
+  @Override
+  public synchronized void updateConfig(Map<String, String> entries) {
+    UpdateConfig op = UpdateConfig.builder()
+        .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
+        .build();
+    MetadataCommit.run(this, "updateConfig",
+        latest -> latest.getConfig().entrySet().containsAll(entries.entrySet())
+            ? Optional.of(Boolean.TRUE) : Optional.empty(),
+        latest -> {
+          try (Transaction txn =
+              new Transaction.Builder().readVersion(latest.version()).operation(op).build()) {
+            commitBuilder(latest).execute(txn).close();
+          }
+          return Boolean.TRUE;
+        });
+  }
+
+  @Override
+  public synchronized ArrowReader scan(OptionalLong version, List<String> columns) {
+    Dataset ds = refreshed();
+    if (ds == null) {
+      throw Errors.port("scan", displayUri, new IllegalStateException("dataset does not exist"));
+    }
+    Dataset at = null;
+    try {
+      at = version.isPresent() ? ds.checkoutVersion(version.getAsLong()) : ds.checkoutVersion(ds.version());
+      ScanOptions.Builder options = new ScanOptions.Builder();
+      if (!columns.isEmpty()) {
+        options.columns(columns);
+      }
+      return new ScanReader(at, at.newScan(options.build()), allocator);
+    } catch (Exception e) {
+      if (at != null) {
+        at.close();
+      }
+      throw classifyRead("scan", e);
+    }
+  }
+
+  @Override
+  public TableStats stats() {
+    Dataset ds;
+    synchronized (this) {
+      Dataset latest = refreshed();
+      if (latest == null) {
+        return TableStats.absent();
+      }
+      try {
+        // a private snapshot, so listing versions and indices never blocks a data commit
+        ds = latest.checkoutVersion(latest.version());
+      } catch (RuntimeException e) {
+        throw classifyRead("stats", e);
+      }
+    }
+    try {
+      List<Fragment> fragments = ds.getFragments();
+      long physical = 0;
+      long deleted = 0;
+      List<Long> sizes = new ArrayList<>(fragments.size());
+      List<Long> ids = new ArrayList<>(fragments.size());
+      for (Fragment f : fragments) {
+        long n = f.metadata().getPhysicalRows();
+        sizes.add(n);
+        ids.add((long) f.getId());
+        physical += n;
+        deleted += f.metadata().getNumDeletions();
+      }
+      long versions = ds.listVersions().size();
+      long rows = physical - deleted;
+      long allRows = physical;
+      Optional<IndexState> vector =
+          NativeMaintenance.vectorIndex(NativeMaintenance.describe(ds));
+      long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
+      long deltas = vector.map(IndexState::deltas).orElse(0);
+      return new TableStats(
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes, ids);
+    } catch (Exception e) {
+      throw classifyRead("stats", e);
+    } finally {
+      ds.close();
+    }
+  }
+
+  // Maintenance runs in NativeMaintenance on its own dataset handle, outside this monitor, so a
+  // long compaction or index build never blocks a data commit.
+
+  @Override
+  public void compact(long targetRowsPerFragment, double deletedRatio) {
+    ensureOpen();
+    maintenance.compact(targetRowsPerFragment, deletedRatio);
+  }
+
+  @Override
+  public List<IndexState> indices() {
+    ensureOpen();
+    return refreshed() == null ? List.of() : maintenance.indices();
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec) {
+    ensureOpen();
+    maintenance.createIndex(spec);
+  }
+
+  @Override
+  public void optimizeIndices(int mergeDeltas) {
+    ensureOpen();
+    maintenance.optimizeIndices(mergeDeltas);
+  }
+
+  @Override
+  public void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    ensureOpen();
+    maintenance.createIndex(spec, readsFragmentsUpTo);
+  }
+
+  @Override
+  public void dropIndex(String name) {
+    ensureOpen();
+    maintenance.dropIndex(name);
+  }
+
+  @Override
+  public void mergeFragments(List<Long> fragmentIds) {
+    ensureOpen();
+    maintenance.mergeFragments(fragmentIds);
+  }
+
+  @Override
+  public long cleanupVersions(long keepFromVersion) {
+    ensureOpen();
+    return maintenance.cleanupVersions(keepFromVersion);
+  }
+
+  NativeMaintenance maintenance() {
+    return maintenance;
+  }
+
+  /** The open dataset for maintenance and keyed operations inside the adapter package. */
+  synchronized Dataset dataset() {
+    return refreshed();
+  }
+
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("table " + displayUri + " is closed");
+    }
+  }
+
+  /**
+   * Lance's native calls can also throw checked exceptions (e.g. {@code java.io.IOException}
+   * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
+   * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
+   */
+  LanceSinkException classifyRead(String operation, Exception e) {
+    if (e instanceof LanceSinkException l) {
+      return l;
+    }
+    Throwable safe = Redactor.scrub(e, storageOptions);
+    if (LanceErrors.isTransient(e)) {
+      return Errors.retryable(operation, displayUri, safe);
+    }
+    return Errors.port(operation, displayUri, safe);
+  }
+
+  Throwable scrub(Exception e) {
+    return e == null ? null : Redactor.scrub(e, storageOptions);
+  }
+
+  LanceSinkException classifyCommit(long readVersion, Exception e) {
+    Throwable safe = Redactor.scrub(e, storageOptions);
+    if (LanceErrors.isConflict(e)) {
+      return Errors.conflict(displayUri, readVersion, safe);
+    }
+    if (LanceErrors.isTransient(e)) {
+      return Errors.stateUnknown(displayUri, safe);
+    }
+    return Errors.port("commit", displayUri, safe);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    discardPrefetch();
+    if (dataset != null) {
+      dataset.close();
+      dataset = null;
+    }
+    allocator.close();
+  }
+
+  @Override
+  public String toString() {
+    return "NativeLanceTable{uri=" + displayUri + ", storageOptions="
+        + Redactor.options(storageOptions) + "}";
+  }
+}
