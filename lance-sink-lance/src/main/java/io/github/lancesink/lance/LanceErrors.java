@@ -1,12 +1,65 @@
 package io.github.lancesink.lance;
 
+import io.github.lancesink.LanceSinkException;
+import io.github.lancesink.internal.Errors;
+import io.github.lancesink.internal.Redactor;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Classifies Lance's Java exceptions, which carry the Rust error kind only in their message.
+ * Classifies Lance's Java exceptions, which carry the Rust error kind only in their message, and
+ * turns them into the sink's exceptions (scrubbed of credentials) in one place.
+ *
+ * <p>Lance's native calls can also throw checked exceptions (e.g. {@code java.io.IOException}
+ * from {@code Dataset.open} on an unreachable store) without declaring them, so every call site
+ * catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
  */
 final class LanceErrors {
   private LanceErrors() {}
+
+  /** A failed read or non-data commit: transient is retryable, anything else a port failure. */
+  static LanceSinkException read(
+      String operation, String displayUri, Map<String, String> storageOptions, Exception e) {
+    if (e instanceof LanceSinkException l) {
+      return l;
+    }
+    Throwable safe = Redactor.scrub(e, storageOptions);
+    if (isTransient(e)) {
+      return Errors.retryable(operation, displayUri, safe);
+    }
+    return Errors.port(operation, displayUri, safe);
+  }
+
+  /**
+   * A failed data commit: a conflict means nothing landed; a transient error leaves the outcome
+   * unknown (the sink reconciles through its ledger); anything else is a port failure.
+   */
+  static LanceSinkException commit(
+      long readVersion, String displayUri, Map<String, String> storageOptions, Exception e) {
+    Throwable safe = Redactor.scrub(e, storageOptions);
+    if (isConflict(e)) {
+      return Errors.conflict(displayUri, readVersion, safe);
+    }
+    if (isTransient(e)) {
+      return Errors.stateUnknown(displayUri, safe);
+    }
+    return Errors.port("commit", displayUri, safe);
+  }
+
+  /**
+   * A failed maintenance operation (already reconciled when it committed): a conflict or a
+   * transient error is retried on maintenance's own schedule, anything else a port failure.
+   */
+  static LanceSinkException maintenance(
+      String operation, String displayUri, Map<String, String> storageOptions, Exception e) {
+    if (e instanceof LanceSinkException l) {
+      return l;
+    }
+    if (isConflict(e)) {
+      return Errors.conflict(displayUri, -1, Redactor.scrub(e, storageOptions));
+    }
+    return read(operation, displayUri, storageOptions, e);
+  }
 
   static boolean isNotFound(Throwable e) {
     String m = text(e);

@@ -2,15 +2,19 @@ package io.github.lancesink.lance;
 
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
-import io.github.lancesink.internal.Redactor;
+import java.util.Map;
 import java.util.Optional;
 import org.lance.Dataset;
+import org.lance.Transaction;
+import org.lance.operation.UpdateConfig;
+import org.lance.operation.UpdateMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one retry loop of the adapter's commits outside the data path: the table-config upsert,
- * the revert of a duplicate append and the key-index build. Each attempt starts from the latest
+ * The one retry loop of the adapter's commits outside the data path: the table-config upsert
+ * ({@link #upsertConfig}), the revert of a duplicate append ({@link NativeRevert}) and the
+ * key-index build. Each attempt starts from the latest
  * version. Like a data commit it runs with the object-store client's retries off (see {@code
  * NativeLanceTable.commitOptions}), so a lost reply is never re-sent blind:
  *
@@ -77,6 +81,28 @@ final class MetadataCommit {
       }
     }
     throw Errors.conflict(table.displayUri(), -1, table.scrub(last));
+  }
+
+  /**
+   * Upserts {@code entries}, keeping every other key. Not {@code Dataset.updateConfig}: in Lance
+   * 7.0.0 it commits {@code UpdateMap.replace(true)}, which drops every key not in the call (for
+   * example other writers' registrations, which the ledger needs to fail closed). An upsert is
+   * idempotent, so a lost reply is settled by reading the config back.
+   */
+  static void upsertConfig(NativeLanceTable table, Map<String, String> entries) {
+    UpdateConfig op = UpdateConfig.builder()
+        .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
+        .build();
+    run(table, "updateConfig",
+        latest -> latest.getConfig().entrySet().containsAll(entries.entrySet())
+            ? Optional.of(Boolean.TRUE) : Optional.empty(),
+        latest -> {
+          try (Transaction txn =
+              new Transaction.Builder().readVersion(latest.version()).operation(op).build()) {
+            table.commitBuilder(latest).execute(txn).close();
+          }
+          return Boolean.TRUE;
+        });
   }
 
   private static <T> Optional<T> reconcile(

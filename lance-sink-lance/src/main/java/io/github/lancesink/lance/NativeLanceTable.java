@@ -12,7 +12,6 @@ import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableStats;
 import io.github.lancesink.spi.VersionProperties;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +33,6 @@ import org.lance.Version;
 import org.lance.WriteParams;
 import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
-import org.lance.operation.Restore;
-import org.lance.operation.UpdateConfig;
-import org.lance.operation.UpdateMap;
 
 /**
  * The real port: a Lance dataset through {@code org.lance.Dataset}. Thread-safe (methods are
@@ -48,6 +44,7 @@ public final class NativeLanceTable implements LanceTable {
   private final Map<String, String> storageOptions;
   private final BufferAllocator allocator;
   private final NativeMaintenance maintenance = new NativeMaintenance(this);
+  private final NativeKeyed keyed = new NativeKeyed(this);
   /** Storage options for commits on object stores, or null for local paths (see below). */
   private final Map<String, String> commitOptions;
   private Dataset dataset; // null until opened or created
@@ -188,7 +185,7 @@ public final class NativeLanceTable implements LanceTable {
       if (version <= 1) {
         return true;
       }
-      undoRacingCreate(version);
+      CreateRaceRepair.undo(this, version);
       return false;
     } catch (Exception e) {
       dataset = tryOpen();
@@ -197,40 +194,6 @@ public final class NativeLanceTable implements LanceTable {
       }
       throw classifyRead("create", e);
     }
-  }
-
-  /**
-   * Lance 7.0.0 commits a CREATE that raced another creator as an Overwrite version on top of
-   * the winner's history (seen here: four racing creators left versions 1 and 2, both
-   * Overwrite). If that Overwrite hid committed rows, their markers would still be found by the
-   * ledger while the rows are gone, so restore the version before it. Fails loudly when the
-   * Overwrite is no longer the latest version (a restore would drop later commits).
-   */
-  void undoRacingCreate(long overwrite) {
-    Dataset ds = refreshed();
-    long hidden;
-    try (Dataset before = ds.checkoutVersion(overwrite - 1)) {
-      hidden = before.countRows();
-    } catch (Exception e) {
-      throw classifyRead("create", e);
-    }
-    if (hidden == 0) {
-      return; // it overwrote an empty table: nothing was lost
-    }
-    String what = "a racing dataset creation committed an Overwrite at version " + overwrite
-        + " that hides " + hidden + " committed rows of version " + (overwrite - 1);
-    if (ds.version() != overwrite) {
-      throw Errors.port("create", displayUri, new IllegalStateException(what + ", and versions"
-          + " were committed after it; restore version " + (overwrite - 1) + " manually"));
-    }
-    try (Transaction txn = new Transaction.Builder().readVersion(overwrite)
-        .operation(Restore.builder().version(overwrite - 1).build()).build()) {
-      commitBuilder(ds).execute(txn).close();
-    } catch (Exception e) {
-      throw Errors.port("create", displayUri, new IllegalStateException(what
-          + "; restoring it failed: " + Redactor.scrub(e, storageOptions).getMessage()));
-    }
-    refreshed();
   }
 
   @Override
@@ -303,69 +266,22 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   @Override
-  public synchronized void ensureKeyIndex(List<String> keyColumns) {
-    Dataset ds = refreshed();
-    try {
-      if (ds == null || !NativeKeyedWrites.keyIndexDue(ds, keyColumns)) {
-        return;
-      }
-    } catch (Exception e) {
-      throw classifyRead("ensureKeyIndex", e);
-    }
-    MetadataCommit.run(this, "ensureKeyIndex",
-        latest -> NativeKeyedWrites.keyIndexDue(latest, keyColumns)
-            ? Optional.empty() : Optional.of(Boolean.TRUE),
-        latest -> {
-          try (Dataset handle = openForCommit()) {
-            NativeKeyedWrites.ensureKeyIndex(handle, keyColumns);
-          }
-          return Boolean.TRUE;
-        });
+  public void ensureKeyIndex(List<String> keyColumns) {
+    keyed.ensureKeyIndex(keyColumns);
   }
 
   @Override
-  public synchronized KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
       List<StagedFragments> staged, Map<String, String> properties) {
-    Dataset ds = refreshed();
-    if (ds == null) {
-      throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
-    }
-    List<FragmentMetadata> fragments = lanceFragments(staged);
-    try {
-      NativeKeyedWrites.Prefetch ahead = prefetch;
-      prefetch = null;
-      return NativeKeyedWrites.commit(ds, readVersion, change, fragments, properties,
-          this::commitBuilder, ahead);
-    } catch (Exception e) {
-      throw classifyCommit(readVersion, e);
-    }
+    return keyed.commitKeyed(readVersion, change, staged, properties);
   }
-
-  /** Lookups started by {@link #prefetchKeyed}, taken by the next keyed commit. */
-  private NativeKeyedWrites.Prefetch prefetch;
 
   @Override
-  public synchronized void prefetchKeyed(KeyedChange change) {
-    discardPrefetch();
-    Dataset ds = refreshed();
-    if (ds == null || change.removesNothing()) {
-      return;
-    }
-    try {
-      prefetch = NativeKeyedWrites.prefetch(ds, change);
-    } catch (Exception e) {
-      prefetch = null; // only a hint: the commit looks the keys up itself
-    }
+  public void prefetchKeyed(KeyedChange change) {
+    keyed.prefetchKeyed(change);
   }
 
-  private void discardPrefetch() {
-    if (prefetch != null) {
-      prefetch.close();
-      prefetch = null;
-    }
-  }
-
-  private static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
+  static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
     List<FragmentMetadata> fragments = new ArrayList<>();
     for (StagedFragments s : staged) {
       if (!(s instanceof LanceStagedFragments l)) {
@@ -379,48 +295,7 @@ public final class NativeLanceTable implements LanceTable {
 
   @Override
   public synchronized VersionProperties properties(long version) {
-    Dataset ds = current();
-    if (ds == null || version < 1) {
-      return VersionProperties.of(version, VersionProperties.Kind.MISSING);
-    }
-    Dataset at;
-    try {
-      at = ds.checkoutVersion(version);
-    } catch (Exception e) {
-      if (LanceErrors.isNotFound(e)) {
-        return VersionProperties.of(version, VersionProperties.Kind.MISSING);
-      }
-      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
-        throw classifyRead("checkoutVersion", e); // store trouble, not this version's
-      }
-      // The version exists but cannot be opened (e.g. its manifest's inline transaction does
-      // not decode): it may hold our marker, so fail closed, naming it.
-      throw Errors.unreadableVersion(displayUri(), version, e);
-    }
-    try {
-      Optional<Transaction> txn = at.readTransaction();
-      if (txn.isEmpty()) {
-        return VersionProperties.of(version, VersionProperties.Kind.NONE);
-      }
-      try (Transaction t = txn.get()) {
-        Optional<Map<String, String>> props = t.transactionProperties();
-        return props.isEmpty() || props.get().isEmpty()
-            ? VersionProperties.of(version, VersionProperties.Kind.NONE)
-            : VersionProperties.present(version, props.get());
-      }
-    } catch (Exception e) {
-      if (LanceErrors.isTransient(e) || LanceErrors.isPermanent(e)) {
-        // Store trouble (retry, or credentials) says nothing about the version.
-        throw classifyRead("readTransaction", e);
-      }
-      if (LanceErrors.isRewriteBindingDefect(e)) {
-        return VersionProperties.of(version, VersionProperties.Kind.NONE); // a compaction
-      }
-      // Anything else: a version that cannot be read may hold our marker. Fail closed.
-      throw Errors.unreadableVersion(displayUri(), version, e);
-    } finally {
-      at.close();
-    }
+    return VersionTransactions.properties(this, current(), version);
   }
 
   @Override
@@ -459,27 +334,10 @@ public final class NativeLanceTable implements LanceTable {
     return NativeRevert.revert(this, appendVersion, properties);
   }
 
-  /**
-   * Upserts {@code entries}, keeping every other key. Not {@code Dataset.updateConfig}: in Lance
-   * 7.0.0 it commits {@code UpdateMap.replace(true)}, which drops every key not in the call (for
-   * example other writers' registrations, which the ledger needs to fail closed). An upsert is
-   * idempotent, so a lost reply is settled by reading the config back.
-   */
+  /** Upserts {@code entries}, keeping every other key (see {@link MetadataCommit#upsertConfig}). */
   @Override
   public synchronized void updateConfig(Map<String, String> entries) {
-    UpdateConfig op = UpdateConfig.builder()
-        .configUpdates(UpdateMap.builder().updates(Map.copyOf(entries)).replace(false).build())
-        .build();
-    MetadataCommit.run(this, "updateConfig",
-        latest -> latest.getConfig().entrySet().containsAll(entries.entrySet())
-            ? Optional.of(Boolean.TRUE) : Optional.empty(),
-        latest -> {
-          try (Transaction txn =
-              new Transaction.Builder().readVersion(latest.version()).operation(op).build()) {
-            commitBuilder(latest).execute(txn).close();
-          }
-          return Boolean.TRUE;
-        });
+    MetadataCommit.upsertConfig(this, entries);
   }
 
   @Override
@@ -506,46 +364,7 @@ public final class NativeLanceTable implements LanceTable {
 
   @Override
   public TableStats stats() {
-    Dataset ds;
-    synchronized (this) {
-      Dataset latest = refreshed();
-      if (latest == null) {
-        return TableStats.absent();
-      }
-      try {
-        // a private snapshot, so listing versions and indices never blocks a data commit
-        ds = latest.checkoutVersion(latest.version());
-      } catch (RuntimeException e) {
-        throw classifyRead("stats", e);
-      }
-    }
-    try {
-      List<Fragment> fragments = ds.getFragments();
-      long physical = 0;
-      long deleted = 0;
-      List<Long> sizes = new ArrayList<>(fragments.size());
-      List<Long> ids = new ArrayList<>(fragments.size());
-      for (Fragment f : fragments) {
-        long n = f.metadata().getPhysicalRows();
-        sizes.add(n);
-        ids.add((long) f.getId());
-        physical += n;
-        deleted += f.metadata().getNumDeletions();
-      }
-      long versions = ds.listVersions().size();
-      long rows = physical - deleted;
-      long allRows = physical;
-      Optional<IndexState> vector =
-          NativeMaintenance.vectorIndex(NativeMaintenance.describe(ds));
-      long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
-      long deltas = vector.map(IndexState::deltas).orElse(0);
-      return new TableStats(
-          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes, ids);
-    } catch (Exception e) {
-      throw classifyRead("stats", e);
-    } finally {
-      ds.close();
-    }
+    return maintenance.stats();
   }
 
   // Maintenance runs in NativeMaintenance on its own dataset handle, outside this monitor, so a
@@ -618,20 +437,9 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  /**
-   * Lance's native calls can also throw checked exceptions (e.g. {@code java.io.IOException}
-   * from {@code Dataset.open} on an unreachable store) without declaring them, so every call
-   * site catches {@link Exception}: nothing unclassified or unscrubbed leaves the port.
-   */
+  /** Classifies a failed read (or a non-data commit); see {@link LanceErrors#read}. */
   LanceSinkException classifyRead(String operation, Exception e) {
-    if (e instanceof LanceSinkException l) {
-      return l;
-    }
-    Throwable safe = Redactor.scrub(e, storageOptions);
-    if (LanceErrors.isTransient(e)) {
-      return Errors.retryable(operation, displayUri, safe);
-    }
-    return Errors.port(operation, displayUri, safe);
+    return LanceErrors.read(operation, displayUri, storageOptions, e);
   }
 
   Throwable scrub(Exception e) {
@@ -639,14 +447,7 @@ public final class NativeLanceTable implements LanceTable {
   }
 
   LanceSinkException classifyCommit(long readVersion, Exception e) {
-    Throwable safe = Redactor.scrub(e, storageOptions);
-    if (LanceErrors.isConflict(e)) {
-      return Errors.conflict(displayUri, readVersion, safe);
-    }
-    if (LanceErrors.isTransient(e)) {
-      return Errors.stateUnknown(displayUri, safe);
-    }
-    return Errors.port("commit", displayUri, safe);
+    return LanceErrors.commit(readVersion, displayUri, storageOptions, e);
   }
 
   @Override
@@ -655,7 +456,7 @@ public final class NativeLanceTable implements LanceTable {
       return;
     }
     closed = true;
-    discardPrefetch();
+    keyed.close();
     if (dataset != null) {
       dataset.close();
       dataset = null;

@@ -6,6 +6,7 @@ import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.policy.DistanceMetric;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.TableStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,6 +72,53 @@ final class NativeMaintenance {
       ds.compact(o.build());
       return null;
     });
+  }
+
+  /**
+   * A snapshot of the latest version's shape, read from a private checkout so that listing
+   * versions and indices never blocks a data commit.
+   */
+  TableStats stats() {
+    Dataset ds;
+    synchronized (table) {
+      Dataset latest = table.refreshed();
+      if (latest == null) {
+        return TableStats.absent();
+      }
+      try {
+        // a private snapshot, so listing versions and indices never blocks a data commit
+        ds = latest.checkoutVersion(latest.version());
+      } catch (RuntimeException e) {
+        throw table.classifyRead("stats", e);
+      }
+    }
+    try {
+      List<Fragment> fragments = ds.getFragments();
+      long physical = 0;
+      long deleted = 0;
+      List<Long> sizes = new ArrayList<>(fragments.size());
+      List<Long> ids = new ArrayList<>(fragments.size());
+      for (Fragment f : fragments) {
+        long n = f.metadata().getPhysicalRows();
+        sizes.add(n);
+        ids.add((long) f.getId());
+        physical += n;
+        deleted += f.metadata().getNumDeletions();
+      }
+      long versions = ds.listVersions().size();
+      long rows = physical - deleted;
+      long allRows = physical;
+      Optional<IndexState> vector =
+          vectorIndex(describe(ds));
+      long unindexed = vector.map(i -> Math.max(0, allRows - i.indexedRows())).orElse(rows);
+      long deltas = vector.map(IndexState::deltas).orElse(0);
+      return new TableStats(
+          ds.version(), versions, fragments.size(), rows, deleted, unindexed, deltas, sizes, ids);
+    } catch (Exception e) {
+      throw table.classifyRead("stats", e);
+    } finally {
+      ds.close();
+    }
   }
 
   List<IndexState> indices() {
@@ -340,17 +388,7 @@ final class NativeMaintenance {
   }
 
   private LanceSinkException classify(String operation, Exception e) {
-    if (e instanceof LanceSinkException l) {
-      return l;
-    }
-    Throwable safe = Redactor.scrub(e, table.storageOptions());
-    if (LanceErrors.isConflict(e)) {
-      return Errors.conflict(table.displayUri(), -1, safe);
-    }
-    if (LanceErrors.isTransient(e)) {
-      return Errors.retryable(operation, table.displayUri(), safe);
-    }
-    return Errors.port(operation, table.displayUri(), safe);
+    return LanceErrors.maintenance(operation, table.displayUri(), table.storageOptions(), e);
   }
 
   void afterOpen(java.util.function.Consumer<String> hook) {

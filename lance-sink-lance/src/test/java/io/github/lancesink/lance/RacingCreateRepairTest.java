@@ -68,7 +68,7 @@ class RacingCreateRepairTest {
       appendRows(uri, a, 7);
       long overwrite = overwriteEmpty(uri, a);
       assertThat(t.stats().rows()).isZero();
-      t.undoRacingCreate(overwrite);
+      CreateRaceRepair.undo(t, overwrite);
       assertThat(t.stats().rows()).isEqualTo(7);
       assertThat(t.latestVersion()).hasValue(overwrite + 1);
     }
@@ -82,12 +82,12 @@ class RacingCreateRepairTest {
         Map.of())) {
       t.createIfAbsent(SCHEMA);
       long empty = overwriteEmpty(uri, a);
-      t.undoRacingCreate(empty);
+      CreateRaceRepair.undo(t, empty);
       assertThat(t.latestVersion()).hasValue(empty);
       appendRows(uri, a, 3);
       long hiding = overwriteEmpty(uri, a);
       appendRows(uri, a, 2);
-      assertThatThrownBy(() -> t.undoRacingCreate(hiding))
+      assertThatThrownBy(() -> CreateRaceRepair.undo(t, hiding))
           .isInstanceOf(TableOperationException.class)
           .hasMessageContaining("hides 3 committed rows").hasMessageContaining("manually");
     }
