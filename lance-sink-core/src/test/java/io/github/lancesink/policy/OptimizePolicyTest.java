@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.index.VectorIndexType;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

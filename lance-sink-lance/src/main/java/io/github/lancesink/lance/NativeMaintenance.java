@@ -3,7 +3,7 @@ package io.github.lancesink.lance;
 import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
-import io.github.lancesink.policy.DistanceMetric;
+import io.github.lancesink.index.DistanceMetric;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.TableStats;

@@ -1,7 +1,7 @@
-package io.github.lancesink.policy;
+package io.github.lancesink.index;
 
 /**
- * Which vector index {@link OptimizePolicy} builds.
+ * Which vector index {@link io.github.lancesink.policy.OptimizePolicy} builds.
  *
  * @since 0.1.0
  */

@@ -1,4 +1,4 @@
-package io.github.lancesink.policy;
+package io.github.lancesink.index;
 
 /**
  * The distance the vector index is trained for; queries should use the same.
