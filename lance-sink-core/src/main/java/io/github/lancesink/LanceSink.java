@@ -7,6 +7,7 @@ import io.github.lancesink.internal.KeyedReaderSource;
 import io.github.lancesink.internal.Ledger;
 import io.github.lancesink.internal.ReaderSource;
 import io.github.lancesink.internal.SinkProtocol;
+import io.github.lancesink.internal.maintenance.MaintenanceHook;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.SimulatedFailure;
@@ -55,7 +56,8 @@ public final class LanceSink implements AutoCloseable {
     this.table = table;
     this.ownsTable = ownsTable;
     this.ledger = new Ledger(config.writerId(), config.lookback());
-    this.protocol = new SinkProtocol(config, table, ledger, events);
+    this.protocol = new SinkProtocol(config, table, ledger, events,
+        MaintenanceHook.forSink(config, table, events));
   }
 
   /** A builder; {@code tableUri} (or {@code table}) and {@code writerId} are required. */

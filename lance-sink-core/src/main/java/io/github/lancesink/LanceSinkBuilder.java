@@ -1,5 +1,6 @@
 package io.github.lancesink;
 
+import io.github.lancesink.internal.Capabilities;
 import io.github.lancesink.internal.TablePorts;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
@@ -54,7 +55,10 @@ public final class LanceSinkBuilder {
 
   /**
    * Writes through a caller-supplied table port instead of opening {@code tableUri}, e.g. the
-   * testkit's {@code InMemoryLanceTable}. The sink does not close a supplied table.
+   * testkit's {@code InMemoryLanceTable}. The sink does not close a supplied table. {@link
+   * #build()} checks that the port offers what the settings need: {@link
+   * LanceTable#keyedWrites()} for a keyed write mode, {@link LanceTable#maintenance()} for an
+   * optimize policy other than {@code OptimizePolicy.never()}.
    */
   public LanceSinkBuilder table(LanceTable table) {
     this.table = Objects.requireNonNull(table, "table");
@@ -165,7 +169,14 @@ public final class LanceSinkBuilder {
     return this;
   }
 
-  /** Validates the settings and opens the sink. Opening does not touch storage. */
+  /**
+   * Validates the settings and opens the sink. Opening does not touch storage.
+   *
+   * @throws IllegalStateException when a setting is missing or conflicts, when {@code tableUri}
+   *     is set but no table adapter is on the classpath, or when the port lacks a capability the
+   *     settings need (keyed writes for a keyed write mode, maintenance for an optimize policy
+   *     other than {@code never()})
+   */
   public LanceSink build() {
     if (writerId == null) {
       throw new IllegalStateException("writerId is required: the stable dedup namespace");
@@ -207,6 +218,14 @@ public final class LanceSinkBuilder {
             retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
     boolean owns = table == null;
     LanceTable port = owns ? TablePorts.open(tableUri, storageOptions) : table;
+    try {
+      Capabilities.check(port, writeMode, optimizePolicy);
+    } catch (IllegalStateException e) {
+      if (owns) {
+        port.close();
+      }
+      throw e;
+    }
     return new LanceSink(config, port, owns);
   }
 }

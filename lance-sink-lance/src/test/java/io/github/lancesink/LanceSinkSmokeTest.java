@@ -36,7 +36,7 @@ class LanceSinkSmokeTest {
       try (ArrowReader r = TestRows.reader(alloc, 20, 10, 8)) {
         assertThat(sink.write(2, r).outcome()).isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
       }
-      assertThat(sink.table().stats().rows()).isEqualTo(30);
+      assertThat(sink.table().maintenance().orElseThrow().stats().rows()).isEqualTo(30);
     }
     try (RootAllocator alloc = new RootAllocator(); LanceSink cold = sink()) {
       assertThat(cold.lastCommittedBatchId()).hasValue(2);
@@ -50,7 +50,7 @@ class LanceSinkSmokeTest {
             .hasMessageContaining("1 row")
             .hasMessageContaining("#4");
       }
-      assertThat(cold.table().stats().rows()).isEqualTo(30);
+      assertThat(cold.table().maintenance().orElseThrow().stats().rows()).isEqualTo(30);
       assertThat(cold.lastCommittedBatchId()).hasValue(2);
       long ids = 0;
       try (ArrowReader scan = cold.table().scan(java.util.OptionalLong.empty(), List.of("id"))) {

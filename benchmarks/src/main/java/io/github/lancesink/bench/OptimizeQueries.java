@@ -87,7 +87,7 @@ final class OptimizeQueries {
     }
     try {
       try (NativeLanceTable t = new NativeLanceTable(copy, Map.of())) {
-        t.createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
+        t.maintenance().orElseThrow().createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
             VectorIndexType.IVF_SQ, (int) Math.max(1, rows / 4096), 0, DistanceMetric.L2));
       }
       double[] lat = new double[qs.size()];

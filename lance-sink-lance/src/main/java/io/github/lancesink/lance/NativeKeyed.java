@@ -3,6 +3,7 @@ package io.github.lancesink.lance;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.StagedFragments;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.lance.FragmentMetadata;
  * the prefetch of stored rows and the keyed commit. Every method holds the table's monitor, like
  * the table's own commits; the Lance work is in {@link NativeKeyedWrites}.
  */
-final class NativeKeyed implements AutoCloseable {
+final class NativeKeyed implements KeyedWrites, AutoCloseable {
   private final NativeLanceTable table;
   /** Lookups started by {@link #prefetchKeyed}, taken by the next keyed commit. */
   private NativeKeyedWrites.Prefetch prefetch;
@@ -24,7 +25,8 @@ final class NativeKeyed implements AutoCloseable {
     this.table = table;
   }
 
-  void ensureKeyIndex(List<String> keyColumns) {
+  @Override
+  public void ensureKeyIndex(List<String> keyColumns) {
     synchronized (table) {
       Dataset ds = table.refreshed();
       try {
@@ -46,8 +48,9 @@ final class NativeKeyed implements AutoCloseable {
     }
   }
 
-  KeyedCommit commitKeyed(long readVersion, KeyedChange change, List<StagedFragments> staged,
-      Map<String, String> properties) {
+  @Override
+  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+      List<StagedFragments> staged, Map<String, String> properties) {
     synchronized (table) {
       Dataset ds = table.refreshed();
       if (ds == null) {
@@ -66,7 +69,8 @@ final class NativeKeyed implements AutoCloseable {
     }
   }
 
-  void prefetchKeyed(KeyedChange change) {
+  @Override
+  public void prefetchKeyed(KeyedChange change) {
     synchronized (table) {
       close();
       Dataset ds = table.refreshed();

@@ -4,13 +4,10 @@ import io.github.lancesink.LanceSinkException;
 import io.github.lancesink.internal.ArrowReaders;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
-import io.github.lancesink.spi.IndexSpec;
-import io.github.lancesink.spi.IndexState;
-import io.github.lancesink.spi.KeyedChange;
-import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
-import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.VersionProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,20 +262,16 @@ public final class NativeLanceTable implements LanceTable {
     dataset = committed;
   }
 
+  /** Keyed writes: the key index, a prefetch of stored rows and the keyed commit. */
   @Override
-  public void ensureKeyIndex(List<String> keyColumns) {
-    keyed.ensureKeyIndex(keyColumns);
+  public Optional<KeyedWrites> keyedWrites() {
+    return Optional.of(keyed);
   }
 
+  /** Stats, compaction, indices and cleanup, each on its own dataset handle. */
   @Override
-  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
-      List<StagedFragments> staged, Map<String, String> properties) {
-    return keyed.commitKeyed(readVersion, change, staged, properties);
-  }
-
-  @Override
-  public void prefetchKeyed(KeyedChange change) {
-    keyed.prefetchKeyed(change);
+  public Optional<TableMaintenance> maintenance() {
+    return Optional.of(maintenance);
   }
 
   static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
@@ -362,63 +355,8 @@ public final class NativeLanceTable implements LanceTable {
     }
   }
 
-  @Override
-  public TableStats stats() {
-    return maintenance.stats();
-  }
-
-  // Maintenance runs in NativeMaintenance on its own dataset handle, outside this monitor, so a
-  // long compaction or index build never blocks a data commit.
-
-  @Override
-  public void compact(long targetRowsPerFragment, double deletedRatio) {
-    ensureOpen();
-    maintenance.compact(targetRowsPerFragment, deletedRatio);
-  }
-
-  @Override
-  public List<IndexState> indices() {
-    ensureOpen();
-    return refreshed() == null ? List.of() : maintenance.indices();
-  }
-
-  @Override
-  public void createIndex(IndexSpec spec) {
-    ensureOpen();
-    maintenance.createIndex(spec);
-  }
-
-  @Override
-  public void optimizeIndices(int mergeDeltas) {
-    ensureOpen();
-    maintenance.optimizeIndices(mergeDeltas);
-  }
-
-  @Override
-  public void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
-    ensureOpen();
-    maintenance.createIndex(spec, readsFragmentsUpTo);
-  }
-
-  @Override
-  public void dropIndex(String name) {
-    ensureOpen();
-    maintenance.dropIndex(name);
-  }
-
-  @Override
-  public void mergeFragments(List<Long> fragmentIds) {
-    ensureOpen();
-    maintenance.mergeFragments(fragmentIds);
-  }
-
-  @Override
-  public long cleanupVersions(long keepFromVersion) {
-    ensureOpen();
-    return maintenance.cleanupVersions(keepFromVersion);
-  }
-
-  NativeMaintenance maintenance() {
+  /** The maintenance implementation (tests widen races through its hooks). */
+  NativeMaintenance nativeMaintenance() {
     return maintenance;
   }
 
@@ -431,7 +369,7 @@ public final class NativeLanceTable implements LanceTable {
     return allocator;
   }
 
-  private void ensureOpen() {
+  void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("table " + displayUri + " is closed");
     }

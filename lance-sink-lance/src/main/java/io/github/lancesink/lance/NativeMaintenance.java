@@ -6,6 +6,7 @@ import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.index.DistanceMetric;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.TableStats;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * is not blocked while compaction or an index build runs; Lance's commit protocol decides whether
  * the two are compatible (an Append rebases over a Rewrite or an index commit).
  */
-final class NativeMaintenance {
+final class NativeMaintenance implements TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(NativeMaintenance.class);
   private final NativeLanceTable table;
   /** Runs after the fresh handle is opened, before the operation (tests widen races here). */
@@ -58,7 +59,9 @@ final class NativeMaintenance {
     this.table = table;
   }
 
-  void compact(long targetRowsPerFragment, double deletedRatio) {
+  @Override
+  public void compact(long targetRowsPerFragment, double deletedRatio) {
+    table.ensureOpen();
     run("compact", NativeMaintenance::rewritten, ds -> {
       // binary copy moves encoded pages instead of decoding and re-encoding them (600k x 128-d
       // rows: 0.8 s instead of 1.25 s here); Lance falls back to re-encoding when it cannot
@@ -78,7 +81,8 @@ final class NativeMaintenance {
    * A snapshot of the latest version's shape, read from a private checkout so that listing
    * versions and indices never blocks a data commit.
    */
-  TableStats stats() {
+  @Override
+  public TableStats stats() {
     Dataset ds;
     synchronized (table) {
       Dataset latest = table.refreshed();
@@ -121,7 +125,12 @@ final class NativeMaintenance {
     }
   }
 
-  List<IndexState> indices() {
+  @Override
+  public List<IndexState> indices() {
+    table.ensureOpen();
+    if (table.dataset() == null) {
+      return List.of();
+    }
     return run("describeIndices", NativeMaintenance::describe);
   }
 
@@ -148,12 +157,15 @@ final class NativeMaintenance {
     return List.copyOf(out);
   }
 
-  void createIndex(IndexSpec spec) {
+  @Override
+  public void createIndex(IndexSpec spec) {
     createIndex(spec, upTo -> {});
   }
 
   /** Builds on a handle opened first; reports the largest fragment id that handle reads. */
-  void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+  @Override
+  public void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
+    table.ensureOpen();
     run("createIndex", NativeMaintenance::indexCommitted, ds -> readsFragmentsUpTo.accept(
         ds.getFragments().stream().mapToLong(Fragment::getId).max().orElse(-1)), ds -> {
       IndexOptions options;
@@ -207,14 +219,18 @@ final class NativeMaintenance {
     };
   }
 
-  void optimizeIndices(int mergeDeltas) {
+  @Override
+  public void optimizeIndices(int mergeDeltas) {
+    table.ensureOpen();
     run("optimizeIndices", NativeMaintenance::indexCommitted, ds -> {
       ds.optimizeIndices(OptimizeOptions.builder().numIndicesToMerge(mergeDeltas).build());
       return null;
     });
   }
 
-  void dropIndex(String name) {
+  @Override
+  public void dropIndex(String name) {
+    table.ensureOpen();
     run("dropIndex", ds -> {
       ds.dropIndex(name);
       return null;
@@ -229,7 +245,9 @@ final class NativeMaintenance {
    * refreshed into two different delta segments count as a split), so the group is split into
    * runs covered by the same segments, one task per run of two or more.
    */
-  void mergeFragments(List<Long> ids) {
+  @Override
+  public void mergeFragments(List<Long> ids) {
+    table.ensureOpen();
     run("mergeFragments", NativeMaintenance::rewritten, ds -> {
       java.util.Set<Long> wanted = new java.util.HashSet<>(ids);
       Map<Integer, java.util.Set<String>> coverage = new HashMap<>();
@@ -276,7 +294,9 @@ final class NativeMaintenance {
     });
   }
 
-  long cleanupVersions(long keepFromVersion) {
+  @Override
+  public long cleanupVersions(long keepFromVersion) {
+    table.ensureOpen();
     return run("cleanupVersions", ds -> {
       RemovalStats s = ds.cleanupWithPolicy(
           CleanupPolicy.builder().withBeforeVersion(keepFromVersion).build());

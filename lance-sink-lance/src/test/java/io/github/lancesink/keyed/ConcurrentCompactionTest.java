@@ -2,12 +2,15 @@ package io.github.lancesink.keyed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.lance.NativeLanceTable;
-import io.github.lancesink.keyed.KeyedBatch.Row;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.testkit.FaultInjectingTable;
+import io.github.lancesink.testkit.Faults;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,17 +35,13 @@ class ConcurrentCompactionTest {
     String uri = dir.resolve("t.lance").toString();
     Map<Long, Long> model = new HashMap<>();
     try (RootAllocator alloc = new RootAllocator();
-        CompactingTable table = new CompactingTable(new NativeLanceTable(uri, Map.of()), () -> {
-          try (Dataset ds = Dataset.open().uri(uri).build()) {
-            ds.compact(CompactionOptions.builder().withMaterializeDeletions(true)
-                .withMaterializeDeletionsThreshold(0.0f).build());
-          }
-        });
+        FaultInjectingTable table =
+            new FaultInjectingTable(new NativeLanceTable(uri, Map.of()), new Faults());
         LanceSink sink = LanceSink.builder().table(table).writerId("c")
-            .writeMode(WriteMode.upsert("id")).vectorColumn("vector", KeyedBatch.DIM)
+            .writeMode(WriteMode.upsert("id")).vectorColumn("vector", KeyedRows.DIM)
             .optimizePolicy(OptimizePolicy.never()).sleeper(d -> { }).build()) {
       for (long b = 0; b < 4; b++) {
-        KeyedBatch batch = KeyedBatch.upsert();
+        KeyedRows batch = KeyedRows.upsert();
         for (long i = 0; i < 5; i++) {
           long id = b * 3 + i; // overlapping keys: deletion vectors in several fragments
           batch.add(Row.of(id, b * 100 + id));
@@ -52,9 +51,14 @@ class ConcurrentCompactionTest {
           sink.write(b, r);
         }
       }
-      long fragmentsBefore = table.stats().fragments();
-      table.compactBeforeNextCommit();
-      KeyedBatch batch = KeyedBatch.upsert().add(Row.of(0, 900)).add(Row.of(7, 907))
+      long fragmentsBefore = table.maintenance().orElseThrow().stats().fragments();
+      table.faults().beforeNextCommit(() -> { // between the lookup's read version and the commit
+        try (Dataset ds = Dataset.open().uri(uri).build()) {
+          ds.compact(CompactionOptions.builder().withMaterializeDeletions(true)
+              .withMaterializeDeletionsThreshold(0.0f).build());
+        }
+      });
+      KeyedRows batch = KeyedRows.upsert().add(Row.of(0, 900)).add(Row.of(7, 907))
           .add(Row.of(11, 911)).add(Row.of(30, 930));
       model.put(0L, 900L);
       model.put(7L, 907L);
@@ -68,7 +72,7 @@ class ConcurrentCompactionTest {
       assertThat(r.attempts()).as("the stale Update must conflict and be retried")
           .isGreaterThanOrEqualTo(2);
       assertThat(r.deletedRows()).isEqualTo(3);
-      assertThat(KeyedBatch.read(table, OptionalLong.empty())).isEqualTo(model);
+      assertThat(KeyedRows.read(table, OptionalLong.empty())).isEqualTo(model);
     }
   }
 }

@@ -2,10 +2,11 @@ package io.github.lancesink.keyed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.keyed.KeyedBatch.Row;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,11 +50,11 @@ class ReplaceGroupsTest {
             .tableUri(dir.resolve("t.lance").toString())
             .writerId("groups")
             .writeMode(WriteMode.replaceGroups("grp"))
-            .vectorColumn("vector", KeyedBatch.DIM)
+            .vectorColumn("vector", KeyedRows.DIM)
             .optimizePolicy(OptimizePolicy.never())
             .build()) {
       for (long batch = 1; batch <= 15; batch++) {
-        KeyedBatch b = KeyedBatch.upsert().chunked(3);
+        KeyedRows b = KeyedRows.upsert().chunked(3);
         Set<String> chosen = new HashSet<>();
         int n = 1 + rnd.nextInt(3);
         while (chosen.size() < n) {
@@ -96,7 +97,7 @@ class ReplaceGroupsTest {
 
   private static Map<String, Map<Long, Long>> readGroups(LanceSink sink, long version) {
     Map<String, Map<Long, Long>> out = new HashMap<>();
-    KeyedBatch.readRows(sink.table(), OptionalLong.of(version), List.of("id", "grp", "val"),
+    KeyedRows.readRows(sink.table(), OptionalLong.of(version), List.of("id", "grp", "val"),
         root -> {
           BigIntVector id = (BigIntVector) root.getVector("id");
           VarCharVector grp = (VarCharVector) root.getVector("grp");

@@ -2,10 +2,11 @@ package io.github.lancesink.keyed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.keyed.KeyedBatch.Row;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import io.github.lancesink.policy.OptimizePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,12 +35,12 @@ class UpsertAndCdcTest {
         .tableUri(dir.resolve("t.lance").toString())
         .writerId("w")
         .writeMode(mode)
-        .vectorColumn("vector", KeyedBatch.DIM)
+        .vectorColumn("vector", KeyedRows.DIM)
         .optimizePolicy(OptimizePolicy.never())
         .build();
   }
 
-  private static BatchResult write(LanceSink sink, long batchId, KeyedBatch b, RootAllocator a)
+  private static BatchResult write(LanceSink sink, long batchId, KeyedRows b, RootAllocator a)
       throws Exception {
     try (ArrowReader r = b.reader(a)) {
       return sink.write(batchId, r);
@@ -57,21 +58,21 @@ class UpsertAndCdcTest {
       for (long i = 0; i < 50; i++) {
         first.add(Row.of(i, 100 + i));
       }
-      BatchResult r0 = write(sink, 0, KeyedBatch.upsert().add(first).chunked(7), alloc);
+      BatchResult r0 = write(sink, 0, KeyedRows.upsert().add(first).chunked(7), alloc);
       assertThat(r0.deletedRows()).isZero();
-      KeyedBatch second = KeyedBatch.upsert().add(Row.of(3, 903)).add(Row.of(49, 949))
+      KeyedRows second = KeyedRows.upsert().add(Row.of(3, 903)).add(Row.of(49, 949))
           .add(Row.of(50, 950));
       BatchResult r1 = write(sink, 1, second, alloc);
       assertThat(r1.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
       assertThat(r1.version().getAsLong()).isGreaterThan(r0.version().getAsLong());
       assertThat(r1.deletedRows()).isEqualTo(2);
       assertThat(r1.rows()).isEqualTo(3);
-      Map<Long, Long> rows = KeyedBatch.read(sink.table(), OptionalLong.empty());
+      Map<Long, Long> rows = KeyedRows.read(sink.table(), OptionalLong.empty());
       assertThat(rows).hasSize(51).containsEntry(3L, 903L).containsEntry(49L, 949L)
           .containsEntry(50L, 950L).containsEntry(4L, 104L);
       assertThat(write(sink, 1, second, alloc).outcome())
           .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);
-      assertThat(KeyedBatch.read(sink.table(), OptionalLong.empty())).isEqualTo(rows);
+      assertThat(KeyedRows.read(sink.table(), OptionalLong.empty())).isEqualTo(rows);
       try (Dataset ds = Dataset.open().uri(dir.resolve("t.lance").toString()).build()) {
         assertThat(ds.listIndexes()).contains("lance_sink_key_id");
       }
@@ -82,14 +83,14 @@ class UpsertAndCdcTest {
   @Test
   void sequenceColumnKeepsTheLargestDuplicate() throws Exception {
     try (LanceSink sink = sink(WriteMode.upsert("id").withSequenceColumn("seq"))) {
-      KeyedBatch b = KeyedBatch.upsert().withSeq()
+      KeyedRows b = KeyedRows.upsert().withSeq()
           .add(new Row(1L, "g", 10, null, null, 5L))
           .add(new Row(1L, "g", 11, null, null, 9L))
           .add(new Row(1L, "g", 12, null, null, 7L))
           .add(new Row(2L, "g", 20, null, null, 1L))
           .chunked(2);
       write(sink, 0, b, alloc);
-      assertThat(KeyedBatch.read(sink.table(), OptionalLong.empty()))
+      assertThat(KeyedRows.read(sink.table(), OptionalLong.empty()))
           .containsExactlyInAnyOrderEntriesOf(Map.of(1L, 11L, 2L, 20L));
       assertThat(sink.table().schema().orElseThrow().findField("seq")).isNotNull();
     }
@@ -103,7 +104,7 @@ class UpsertAndCdcTest {
   @Test
   void cdcCollapsesAppliesDeletesAndConsumesChangeColumns() throws Exception {
     try (LanceSink sink = sink(WriteMode.cdc("id"))) {
-      KeyedBatch first = KeyedBatch.cdc()
+      KeyedRows first = KeyedRows.cdc()
           .add(Row.change(1, 10, "insert", 1))
           .add(Row.change(2, 20, "insert", 1))
           .add(Row.change(3, 30, "insert", 1))
@@ -111,7 +112,7 @@ class UpsertAndCdcTest {
       write(sink, 0, first, alloc);
       assertThat(sink.table().schema().orElseThrow().getFields())
           .extracting(f -> f.getName()).containsExactly("id", "grp", "val", "vector");
-      KeyedBatch second = KeyedBatch.cdc()
+      KeyedRows second = KeyedRows.cdc()
           // key 1: a later commit version arrives first in the batch; it must still win
           .add(Row.change(1, 12, "update_preimage", 3))
           .add(Row.change(1, 13, "update_postimage", 3))
@@ -132,7 +133,7 @@ class UpsertAndCdcTest {
       assertThat(r.rows()).isEqualTo(10);
       assertThat(r.deletedRows()).isEqualTo(3); // keys 1, 2, 3
       assertThat(r.absentDeletes()).isEqualTo(2); // keys 5 and 9
-      assertThat(KeyedBatch.read(sink.table(), OptionalLong.empty()))
+      assertThat(KeyedRows.read(sink.table(), OptionalLong.empty()))
           .containsExactlyInAnyOrderEntriesOf(Map.of(1L, 13L, 3L, 31L, 4L, 40L));
     }
   }
@@ -141,16 +142,16 @@ class UpsertAndCdcTest {
   @Test
   void cdcBatchOfOnlyDeletesCommitsTheMarker() throws Exception {
     try (LanceSink sink = sink(WriteMode.cdc("id"))) {
-      write(sink, 0, KeyedBatch.cdc().add(Row.change(1, 10, "insert", 1))
+      write(sink, 0, KeyedRows.cdc().add(Row.change(1, 10, "insert", 1))
           .add(Row.change(2, 20, "insert", 1)), alloc);
-      KeyedBatch deletes = KeyedBatch.cdc().add(Row.change(1, 10, "delete", 2))
+      KeyedRows deletes = KeyedRows.cdc().add(Row.change(1, 10, "delete", 2))
           .add(Row.change(7, 70, "delete", 2));
       BatchResult r = write(sink, 1, deletes, alloc);
       assertThat(r.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
       assertThat(r.deletedRows()).isEqualTo(1);
       assertThat(r.absentDeletes()).isEqualTo(1);
       assertThat(sink.lastCommittedBatchId()).hasValue(1);
-      assertThat(KeyedBatch.read(sink.table(), OptionalLong.empty()))
+      assertThat(KeyedRows.read(sink.table(), OptionalLong.empty()))
           .containsExactlyInAnyOrderEntriesOf(Map.of(2L, 20L));
       assertThat(write(sink, 1, deletes, alloc).outcome())
           .isEqualTo(BatchResult.Outcome.SKIPPED_DUPLICATE);

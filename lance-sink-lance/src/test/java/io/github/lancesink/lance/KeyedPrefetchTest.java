@@ -58,13 +58,13 @@ class KeyedPrefetchTest {
         NativeLanceTable other = new NativeLanceTable(uri, Map.of())) {
       table.createIfAbsent(TestRows.schema(4));
       append(table, alloc, 0, 10);
-      table.ensureKeyIndex(List.of("id"));
+      table.keyedWrites().orElseThrow().ensureKeyIndex(List.of("id"));
       KeyedChange change =
           new KeyedChange(List.of("id"), Set.of(), Set.of(List.of(1L), List.of(2L)));
-      table.prefetchKeyed(change);
+      table.keyedWrites().orElseThrow().prefetchKeyed(change);
       append(other, alloc, 1, 1); // a second row with key 1, after the prefetch's version
       long read = table.latestVersion().getAsLong();
-      table.commitKeyed(read, change, List.of(), Map.of());
+      table.keyedWrites().orElseThrow().commitKeyed(read, change, List.of(), Map.of());
       assertThat(ids(table)).containsExactlyInAnyOrder(0L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
   }
@@ -81,11 +81,11 @@ class KeyedPrefetchTest {
         NativeLanceTable table = new NativeLanceTable(uri, Map.of())) {
       table.createIfAbsent(TestRows.schema(4));
       append(table, alloc, 0, 10);
-      table.ensureKeyIndex(List.of("id"));
+      table.keyedWrites().orElseThrow().ensureKeyIndex(List.of("id"));
       KeyedChange change =
           new KeyedChange(List.of("id"), Set.of(), Set.of(List.of(4L), List.of(5L)));
-      table.prefetchKeyed(change);
-      var done = table.commitKeyed(table.latestVersion().getAsLong(), change, List.of(),
+      table.keyedWrites().orElseThrow().prefetchKeyed(change);
+      var done = table.keyedWrites().orElseThrow().commitKeyed(table.latestVersion().getAsLong(), change, List.of(),
           Map.of());
       assertThat(done.removedRows()).isEqualTo(2);
       assertThat(ids(table)).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 6L, 7L, 8L, 9L);

@@ -62,7 +62,7 @@ class LanesAndStallsOnLanceTest {
     MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000);
     try {
       int[] builds = {0};
-      h.table.maintenance().afterOpen(op -> {
+      h.table.nativeMaintenance().afterOpen(op -> {
         if (op.equals("createIndex") && builds[0]++ == 1) { // the second vector build: retrain
           retrainHeld.countDown();
           await(release);
@@ -78,9 +78,9 @@ class LanesAndStallsOnLanceTest {
         BatchResult r = h.write(b, ROWS);
         h.assertCommitted(r);
         // indices first: when the index exists here, the stats read after it see it too
-        boolean indexed = h.table.indices().stream()
+        boolean indexed = h.table.maintenance().orElseThrow().indices().stream()
             .anyMatch(i -> i.kind() == IndexState.Kind.VECTOR);
-        TableStats s = h.table.stats();
+        TableStats s = h.table.maintenance().orElseThrow().stats();
         assertThat(s.fragments()).as("fragments after batch %d", b)
             .isLessThanOrEqualTo(MAX_FRAGMENTS);
         if (indexed) {
@@ -102,7 +102,7 @@ class LanesAndStallsOnLanceTest {
       release.countDown();
       assertThat(retrained.await(60, TimeUnit.SECONDS)).isTrue();
       h.sink.close(); // waits for both lanes
-      assertThat(h.table.indices()).filteredOn(i -> i.kind() == IndexState.Kind.VECTOR)
+      assertThat(h.table.maintenance().orElseThrow().indices()).filteredOn(i -> i.kind() == IndexState.Kind.VECTOR)
           .singleElement().satisfies(i -> assertThat(i.name()).isEqualTo("vector_idx_b"));
       assertThat(h.table.config()).containsKey(MaintenanceRunner.TRAINED_ROWS_KEY)
           .containsEntry(MaintenanceRunner.INDEX_NAME_KEY, "vector_idx_b");
@@ -133,7 +133,7 @@ class LanesAndStallsOnLanceTest {
       }
       assertThat(h.ran(true)).contains("build-index", "optimize-indices")
           .doesNotContain("retrain-index");
-      assertThat(h.table.indices()).singleElement()
+      assertThat(h.table.maintenance().orElseThrow().indices()).singleElement()
           .satisfies(i -> assertThat(i.indexedRows()).isEqualTo(2000));
       assertThat(h.table.config()).containsEntry(MaintenanceRunner.TRAINED_ROWS_KEY, "1000");
     }
@@ -141,7 +141,7 @@ class LanesAndStallsOnLanceTest {
       h.assertCommitted(h.write(4, 500));
       h.assertCommitted(h.write(5, 500)); // a run: 3,000 rows, trained on 1,000
       assertThat(h.ran(true)).contains("retrain-index");
-      assertThat(h.table.indices()).filteredOn(i -> i.kind() == IndexState.Kind.VECTOR)
+      assertThat(h.table.maintenance().orElseThrow().indices()).filteredOn(i -> i.kind() == IndexState.Kind.VECTOR)
           .singleElement().satisfies(i -> assertThat(i.name()).isEqualTo("vector_idx_b"));
       assertThat(h.table.config()).containsEntry(MaintenanceRunner.TRAINED_ROWS_KEY, "3000");
       assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(3000);
@@ -174,7 +174,7 @@ class LanesAndStallsOnLanceTest {
         assertThat(e.reason()).contains("slowdown 150");
       });
       h.sink.close(); // waits for the cycle the commit kicked: it indexes the batch
-      assertThat(h.table.stats().unindexedRows()).isZero();
+      assertThat(h.table.maintenance().orElseThrow().stats().unindexedRows()).isZero();
       assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1300);
     }
   }

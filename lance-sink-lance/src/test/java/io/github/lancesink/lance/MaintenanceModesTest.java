@@ -44,12 +44,12 @@ class MaintenanceModesTest {
       h.write(1, 600); // run: build the index over 1,200 rows
       assertThat(h.ran(true)).contains("build-index");
       h.write(2, 300); // fresh rows, no run on this commit
-      assertThat(h.table.stats().unindexedRows()).isEqualTo(300);
+      assertThat(h.table.maintenance().orElseThrow().stats().unindexedRows()).isEqualTo(300);
       List<Long> fresh = List.of(2000L, 2150L, 2299L);
       assertThat(nearest(h, fresh)).isEqualTo(fresh);
       h.write(3, 300); // run: fold batches 2 and 3 into the index
       assertThat(h.ran(true)).contains("optimize-indices");
-      assertThat(h.table.stats().unindexedRows()).isZero();
+      assertThat(h.table.maintenance().orElseThrow().stats().unindexedRows()).isZero();
       assertThat(nearest(h, fresh)).isEqualTo(fresh);
       assertThat(nearest(h, List.of(3100L))).containsExactly(3100L);
     }
@@ -91,7 +91,7 @@ class MaintenanceModesTest {
     OptimizePolicy p = quiet().everyCommits(3).indexMinRows(900).budget(Duration.ofSeconds(5))
         .build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000)) {
-      h.table.maintenance().afterOpen(op -> {
+      h.table.nativeMaintenance().afterOpen(op -> {
         if (op.equals("compact")) {
           h.clock.advance(Duration.ofSeconds(6));
         }
@@ -105,12 +105,12 @@ class MaintenanceModesTest {
             assertThat(e.action()).isEqualTo("build-index");
             assertThat(e.reason()).contains("budget of PT5S spent");
           });
-      assertThat(h.table.indices()).isEmpty();
+      assertThat(h.table.maintenance().orElseThrow().indices()).isEmpty();
       h.write(3, 300);
       assertThat(h.events(SinkEvent.MaintenancePlanned.class)).last()
           .satisfies(e -> assertThat(e.triggers()).contains("pending"));
       assertThat(h.ran(true)).containsExactly("compact", "build-index");
-      assertThat(h.table.indices()).hasSize(1);
+      assertThat(h.table.maintenance().orElseThrow().indices()).hasSize(1);
     }
   }
 
@@ -129,7 +129,7 @@ class MaintenanceModesTest {
         new java.util.concurrent.atomic.AtomicBoolean();
     MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000);
     try {
-      h.table.maintenance().afterOpen(op -> {
+      h.table.nativeMaintenance().afterOpen(op -> {
         if (op.equals("compact") && entered.getCount() > 0) {
           entered.countDown();
           try {
@@ -160,7 +160,7 @@ class MaintenanceModesTest {
       assertThat(h.ran(true)).containsExactly("compact", "compact");
       assertThat(h.events(SinkEvent.MaintenancePlanned.class)).hasSize(2)
           .allSatisfy(e -> assertThat(e.triggers()).contains("every-commits"));
-      assertThat(h.table.stats().fragmentRows()).containsExactly(300L, 300L);
+      assertThat(h.table.maintenance().orElseThrow().stats().fragmentRows()).containsExactly(300L, 300L);
     } finally {
       release.countDown();
       h.close(); // waits for the run in progress

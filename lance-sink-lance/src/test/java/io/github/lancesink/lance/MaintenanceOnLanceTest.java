@@ -39,7 +39,7 @@ class MaintenanceOnLanceTest {
       assertThat(h.ran(true)).containsExactly("compact", "compact");
       // size tiers: batches 0-2 and 3-5 each became one 300-row fragment (the first was not
       // rewritten again), plus batch 6
-      assertThat(h.table.stats().fragmentRows()).containsExactly(300L, 300L, 100L);
+      assertThat(h.table.maintenance().orElseThrow().stats().fragmentRows()).containsExactly(300L, 300L, 100L);
       h.clock.advance(Duration.ofMinutes(10)); // 10 min since the run at batch 5
       h.write(7, 100);
       assertThat(h.events(SinkEvent.MaintenancePlanned.class)).last()
@@ -66,9 +66,9 @@ class MaintenanceOnLanceTest {
       // the indexed 100-row fragment of batch 2 is smaller than the target and adjacent to the
       // tail, yet stays as it is
       assertThat(h.ran(true)).containsExactly("build-index", "compact", "optimize-indices");
-      assertThat(h.table.stats().fragmentRows()).containsExactly(450L, 450L, 100L, 300L);
-      assertThat(h.table.stats().unindexedRows()).isZero();
-      assertThat(h.table.indices()).singleElement()
+      assertThat(h.table.maintenance().orElseThrow().stats().fragmentRows()).containsExactly(450L, 450L, 100L, 300L);
+      assertThat(h.table.maintenance().orElseThrow().stats().unindexedRows()).isZero();
+      assertThat(h.table.maintenance().orElseThrow().indices()).singleElement()
           .satisfies(i -> assertThat(i.indexedRows()).isEqualTo(1300));
       assertThat(new HashSet<>(MaintenanceHarness.ids(h.table))).hasSize(1300);
     }
@@ -86,7 +86,7 @@ class MaintenanceOnLanceTest {
     OptimizePolicy p = quiet().everyCommits(2).indexMinRows(256).retainVersions(4).build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 4)) {
       boolean[] armed = {true};
-      h.table.maintenance().afterOpen(op -> {
+      h.table.nativeMaintenance().afterOpen(op -> {
         if (op.equals(failing) && armed[0]) {
           armed[0] = false;
           throw new IllegalStateException("injected failure in " + op);
@@ -111,7 +111,7 @@ class MaintenanceOnLanceTest {
       assertThat(h.ran(false)).hasSize(1);
       assertThat(MaintenanceHarness.ids(h.table)).hasSize(1800).doesNotHaveDuplicates();
       assertThat(h.coldLastBatch("w", 4)).hasValue(5);
-      assertThat(h.table.indices()).isNotEmpty();
+      assertThat(h.table.maintenance().orElseThrow().indices()).isNotEmpty();
     }
   }
 
@@ -126,7 +126,7 @@ class MaintenanceOnLanceTest {
     OptimizePolicy p = quiet().everyCommits(3).indexMinRows(256).build();
     try (MaintenanceHarness h = new MaintenanceHarness(dir, p, 1000)) {
       int[] otherBatch = {0};
-      h.table.maintenance().afterOpen(op -> {
+      h.table.nativeMaintenance().afterOpen(op -> {
         if (op.equals(racing)) {
           long b = otherBatch[0]++;
           h.assertCommitted(MaintenanceHarness.writeWithOtherSink(h.uri, b, 1_000_000 + b * 1000,

@@ -35,48 +35,48 @@ class NativeMaintenanceTest {
         }
       }
       LanceTable t = sink.table();
-      TableStats before = t.stats();
+      TableStats before = t.maintenance().orElseThrow().stats();
       assertThat(before.fragments()).isEqualTo(12);
       assertThat(before.unindexedRows()).isEqualTo(6000);
       assertThat(before.indexDeltas()).isZero();
-      assertThat(t.indices()).isEmpty();
+      assertThat(t.maintenance().orElseThrow().indices()).isEmpty();
 
       long v0 = t.latestVersion().orElseThrow();
-      t.compact(1_000_000, 0.1);
-      TableStats compacted = t.stats();
+      t.maintenance().orElseThrow().compact(1_000_000, 0.1);
+      TableStats compacted = t.maintenance().orElseThrow().stats();
       assertThat(compacted.fragments()).isEqualTo(1);
       assertThat(compacted.rows()).isEqualTo(6000);
       assertThat(compacted.version() - v0).isBetween(1L, 2L);
 
       long v1 = compacted.version();
-      t.createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
+      t.maintenance().orElseThrow().createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
           VectorIndexType.IVF_PQ, 8, 2, DistanceMetric.L2));
-      t.createIndex(IndexSpec.scalar("id", "id_idx"));
+      t.maintenance().orElseThrow().createIndex(IndexSpec.scalar("id", "id_idx"));
       assertThat(t.latestVersion().orElseThrow() - v1).isEqualTo(2);
-      List<IndexState> idx = t.indices();
+      List<IndexState> idx = t.maintenance().orElseThrow().indices();
       assertThat(idx).extracting(IndexState::name, IndexState::column, IndexState::kind)
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("vector_idx", "vector", IndexState.Kind.VECTOR),
               org.assertj.core.groups.Tuple.tuple("id_idx", "id", IndexState.Kind.SCALAR));
-      assertThat(t.stats().unindexedRows()).isZero();
+      assertThat(t.maintenance().orElseThrow().stats().unindexedRows()).isZero();
 
       for (long b = 12; b < 14; b++) {
         try (ArrowReader r = TestRows.reader(alloc, b * 500, 500, 16)) {
           sink.write(b, r);
         }
-        assertThat(t.stats().unindexedRows()).isEqualTo(500);
-        t.optimizeIndices(0);
-        assertThat(t.stats().unindexedRows()).isZero();
+        assertThat(t.maintenance().orElseThrow().stats().unindexedRows()).isEqualTo(500);
+        t.maintenance().orElseThrow().optimizeIndices(0);
+        assertThat(t.maintenance().orElseThrow().stats().unindexedRows()).isZero();
       }
-      assertThat(t.stats().indexDeltas()).isEqualTo(2);
-      t.optimizeIndices(3);
-      assertThat(t.stats().indexDeltas()).isZero();
+      assertThat(t.maintenance().orElseThrow().stats().indexDeltas()).isEqualTo(2);
+      t.maintenance().orElseThrow().optimizeIndices(3);
+      assertThat(t.maintenance().orElseThrow().stats().indexDeltas()).isZero();
 
-      TableStats s = t.stats();
-      long removed = t.cleanupVersions(s.version() - 2);
+      TableStats s = t.maintenance().orElseThrow().stats();
+      long removed = t.maintenance().orElseThrow().cleanupVersions(s.version() - 2);
       assertThat(removed).isPositive();
       assertThat(t.earliestVersion()).hasValue(s.version() - 2);
-      assertThat(t.stats().rows()).isEqualTo(7000);
+      assertThat(t.maintenance().orElseThrow().stats().rows()).isEqualTo(7000);
       assertThat(sink.lastCommittedBatchId()).hasValue(13);
     }
   }

@@ -67,9 +67,9 @@ class RacingCreateRepairTest {
       assertThat(t.createIfAbsent(SCHEMA)).isTrue();
       appendRows(uri, a, 7);
       long overwrite = overwriteEmpty(uri, a);
-      assertThat(t.stats().rows()).isZero();
+      assertThat(t.maintenance().orElseThrow().stats().rows()).isZero();
       CreateRaceRepair.undo(t, overwrite);
-      assertThat(t.stats().rows()).isEqualTo(7);
+      assertThat(t.maintenance().orElseThrow().stats().rows()).isEqualTo(7);
       assertThat(t.latestVersion()).hasValue(overwrite + 1);
     }
   }

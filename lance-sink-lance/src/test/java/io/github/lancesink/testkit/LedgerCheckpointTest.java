@@ -304,7 +304,7 @@ class LedgerCheckpointTest {
       if (damage == Damage.GAP) {
         write(sink(port, "x", OptimizePolicy.never(), new ArrayList<>()), allocator, 0, 500);
         write(sink(port, "x", OptimizePolicy.never(), new ArrayList<>()), allocator, 1, 600);
-        t.cleanupVersions(t.latestVersion().orElseThrow()); // keeps only the newest
+        t.maintenance().orElseThrow().cleanupVersions(t.latestVersion().orElseThrow()); // keeps only the newest
       }
       long rows = 4 * ROWS + (damage == Damage.GAP ? 2 * ROWS : 0);
       LanceSink cold = sink(port, "w", OptimizePolicy.never(), new ArrayList<>());

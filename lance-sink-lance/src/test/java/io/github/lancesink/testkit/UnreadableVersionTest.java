@@ -143,7 +143,7 @@ class UnreadableVersionTest {
           sink.write(b, in);
         }
       }
-      table.ensureKeyIndex(java.util.List.of("id"));
+      table.keyedWrites().orElseThrow().ensureKeyIndex(java.util.List.of("id"));
       before = table.latestVersion().orElseThrow();
     }
     RealLance.compact(uri);

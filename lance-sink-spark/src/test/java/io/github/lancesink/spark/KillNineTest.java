@@ -77,7 +77,7 @@ class KillNineTest {
     assertThat(lanceVersion(lance)).isEqualTo(2 + BATCHES);
     long committedFragments;
     try (NativeLanceTable t = new NativeLanceTable(lance, Map.of())) {
-      committedFragments = t.stats().fragments();
+      committedFragments = t.maintenance().orElseThrow().stats().fragments();
     }
     assertThat(dataFiles(lance)).as("orphan data files of killed attempts")
         .isGreaterThan(committedFragments);

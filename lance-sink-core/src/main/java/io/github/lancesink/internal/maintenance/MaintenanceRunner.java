@@ -6,6 +6,7 @@ import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.LedgerCheckpoint;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.TableStats;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,8 +102,8 @@ public final class MaintenanceRunner {
         estimate.beforeRead();
       }
       planner.statsReadStarting();
-      TableStats stats = table.stats();
-      List<IndexState> indices = table.indices();
+      TableStats stats = ops().stats();
+      List<IndexState> indices = ops().indices();
       if (estimate != null) {
         estimate.read(stats, indices.stream().anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
       }
@@ -147,8 +148,8 @@ public final class MaintenanceRunner {
     }
     try {
       estimate.beforeRead();
-      TableStats stats = table.stats();
-      estimate.read(stats, table.indices().stream()
+      TableStats stats = ops().stats();
+      estimate.read(stats, ops().indices().stream()
           .anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
     } catch (UnsupportedOperationException e) {
       noShape = true; // the port has no stats: no estimate, no stalls (a cycle logs why)
@@ -246,10 +247,10 @@ public final class MaintenanceRunner {
   private void afterBuild(MaintenanceIntent intent, boolean refresh) {
     String name = intent.index().name();
     if (refresh) {
-      table.optimizeIndices(0); // rows committed while it built (none when inline)
+      ops().optimizeIndices(0); // rows committed while it built (none when inline)
     }
     if (intent.replaces() != null && !intent.replaces().equals(name)) {
-      table.dropIndex(intent.replaces());
+      ops().dropIndex(intent.replaces());
     }
     table.updateConfig(Map.of(TRAINED_ROWS_KEY, Long.toString(intent.argument()),
         INDEX_NAME_KEY, name));
@@ -264,38 +265,38 @@ public final class MaintenanceRunner {
   private String execute(MaintenanceIntent intent, SlowHooks hooks) {
     switch (intent.action()) {
       case DROP_INDEX -> {
-        table.dropIndex(intent.replaces());
+        ops().dropIndex(intent.replaces());
         return "dropped '" + intent.replaces() + "' (left by an interrupted retrain)";
       }
       case COMPACT -> {
-        table.compact(intent.argument(), policy.maxDeletedRatio());
+        ops().compact(intent.argument(), policy.maxDeletedRatio());
         return "target " + intent.argument() + " rows per fragment";
       }
       case MERGE_FRAGMENTS -> {
-        table.mergeFragments(intent.fragments());
+        ops().mergeFragments(intent.fragments());
         return "merged fragments " + intent.fragments();
       }
       case BUILD_INDEX, RETRAIN_INDEX -> {
         IndexSpec spec = intent.index();
-        table.createIndex(spec, hooks.readFloor());
+        ops().createIndex(spec, hooks.readFloor());
         hooks.exclusive().accept(() -> afterBuild(intent, hooks != SlowHooks.INLINE));
         return spec.vectorType() + " '" + spec.name() + "' on '" + spec.column() + "' with "
             + spec.partitions() + " partitions over " + intent.argument() + " rows"
             + (intent.replaces() == null ? "" : ", replacing '" + intent.replaces() + "'");
       }
       case SCALAR_INDEX -> {
-        table.createIndex(intent.index());
+        ops().createIndex(intent.index());
         return "BTREE on '" + intent.index().column() + "'";
       }
       case OPTIMIZE_INDICES -> {
-        table.optimizeIndices((int) intent.argument());
+        ops().optimizeIndices((int) intent.argument());
         return intent.argument() == 0 ? "new rows added as a delta segment"
             : "merged " + intent.argument() + " segments";
       }
       case CLEANUP -> {
         // checkpoint first, so the ledger never needs a version this cleanup removes
         int checkpointed = LedgerCheckpoint.advance(table, intent.argument());
-        long removed = table.cleanupVersions(intent.argument());
+        long removed = ops().cleanupVersions(intent.argument());
         return "removed " + removed + " versions older than " + intent.argument()
             + " (ledger checkpoints written: " + checkpointed + ")";
       }
@@ -303,9 +304,15 @@ public final class MaintenanceRunner {
     }
   }
 
+  /** The port's maintenance; {@code build()} checked it exists whenever the policy is on. */
+  private TableMaintenance ops() {
+    return table.maintenance().orElseThrow(() -> new UnsupportedOperationException(
+        table.getClass().getName() + " offers no maintenance (LanceTable.maintenance() is empty)"));
+  }
+
   private void observe() {
     try {
-      TableStats s = table.stats();
+      TableStats s = ops().stats();
       events.publish(new SinkEvent.TableStatsObserved(writerId, clock.instant(), s.version(),
           s.versions(), s.fragments(), s.rows(), s.deletedRows(), s.unindexedRows(),
           s.indexDeltas()));

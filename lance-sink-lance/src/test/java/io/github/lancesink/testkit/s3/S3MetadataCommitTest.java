@@ -122,10 +122,10 @@ class S3MetadataCommitTest {
     S3.faults().beforeNext(Operation.PUT, MANIFESTS, () -> S3.faults().beforeNext(
         Operation.PUT, MANIFESTS, () -> S3.faults()
             .fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN_AFTER_SUCCESS, 1)));
-    t.compact(1_000_000, 0);
+    t.maintenance().orElseThrow().compact(1_000_000, 0);
     assertThat(S3.faults().injectedCount()).isEqualTo(1);
     assertThat(t.latestVersion()).hasValue(before + 2);
-    assertThat(t.stats().fragments()).isEqualTo(1);
+    assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(1);
     assertThat(Rows.ids(t)).isEqualTo(Rows.range(0, 30));
   }
 
@@ -139,11 +139,11 @@ class S3MetadataCommitTest {
   void lostReplyBeforeTheRewriteReportsNothingCompacted(TestInfo info) throws Exception {
     LanceTable t = threeFragments(info);
     S3.faults().fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN_AFTER_SUCCESS, 1);
-    assertThat(catchThrowable(() -> t.compact(1_000_000, 0)))
+    assertThat(catchThrowable(() -> t.maintenance().orElseThrow().compact(1_000_000, 0)))
         .isInstanceOf(io.github.lancesink.RetryableException.class);
-    assertThat(t.stats().fragments()).isEqualTo(3);
-    t.compact(1_000_000, 0);
-    assertThat(t.stats().fragments()).isEqualTo(1);
+    assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(3);
+    t.maintenance().orElseThrow().compact(1_000_000, 0);
+    assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(1);
     assertThat(Rows.ids(t)).isEqualTo(Rows.range(0, 30));
   }
 
@@ -159,9 +159,9 @@ class S3MetadataCommitTest {
     append(t, 0, Map.of());
     long before = t.latestVersion().orElseThrow();
     S3.faults().fail(Operation.PUT, MANIFESTS, Fault.SLOW_DOWN_AFTER_SUCCESS, 1);
-    t.createIndex(IndexSpec.scalar("id", "id_idx"));
+    t.maintenance().orElseThrow().createIndex(IndexSpec.scalar("id", "id_idx"));
     assertThat(S3.faults().injectedCount()).isEqualTo(1);
     assertThat(t.latestVersion()).hasValue(before + 1);
-    assertThat(t.indices()).filteredOn(i -> i.name().equals("id_idx")).hasSize(1);
+    assertThat(t.maintenance().orElseThrow().indices()).filteredOn(i -> i.name().equals("id_idx")).hasSize(1);
   }
 }

@@ -98,7 +98,7 @@ class S3ReconcileTest {
       assertThat(r.outcome()).isEqualTo(BatchResult.Outcome.COMMITTED);
       assertThat(r.deletedRows()).isEqualTo(5);
       assertThat(sink.table().latestVersion()).hasValue(before + 2);
-      assertThat(sink.table().indices()).filteredOn(i -> i.name().equals("lance_sink_key_id"))
+      assertThat(sink.table().maintenance().orElseThrow().indices()).filteredOn(i -> i.name().equals("lance_sink_key_id"))
           .hasSize(1);
       Map<Long, Long> rows = KeyedRows.read(sink.table(), OptionalLong.empty());
       assertThat(rows).hasSize(15);
