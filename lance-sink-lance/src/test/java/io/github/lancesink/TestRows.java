@@ -1,6 +1,6 @@
 package io.github.lancesink;
 
-import java.io.IOException;
+import io.github.lancesink.testkit.internal.FillingReader;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
@@ -16,7 +16,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-/** Builds small Arrow batches (id, text, vector) for core tests. */
+/** Builds small Arrow batches (id, text, vector) for the adapter's tests. */
 public final class TestRows {
   private TestRows() {}
 
@@ -59,33 +59,9 @@ public final class TestRows {
     root.setRowCount(n);
   }
 
-  /** An ArrowReader yielding one record batch per filler, in order (the test helpers' reader). */
+  /** An ArrowReader yielding one record batch per filler, in order (the testkit's reader). */
   public static ArrowReader batches(BufferAllocator alloc, Schema schema,
       List<Consumer<VectorSchemaRoot>> fillers) {
-    return new ArrowReader(alloc) {
-      private int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= fillers.size()) {
-          return false;
-        }
-        fillers.get(next++).accept(getVectorSchemaRoot());
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema;
-      }
-    };
+    return new FillingReader(alloc, schema, fillers);
   }
 }

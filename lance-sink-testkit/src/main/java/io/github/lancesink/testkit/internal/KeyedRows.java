@@ -1,7 +1,7 @@
 package io.github.lancesink.testkit.internal;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -120,32 +120,11 @@ public final class KeyedRows {
     for (int i = 0; i < rows.size(); i += Math.min(rowsPerArrowBatch, rows.size())) {
       chunks.add(rows.subList(i, Math.min(rows.size(), i + rowsPerArrowBatch)));
     }
-    Schema schema = schema();
-    return new ArrowReader(alloc) {
-      int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= chunks.size()) {
-          return false;
-        }
-        fill(getVectorSchemaRoot(), chunks.get(next++));
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema;
-      }
-    };
+    List<java.util.function.Consumer<VectorSchemaRoot>> fillers = new ArrayList<>();
+    for (List<Row> chunk : chunks) {
+      fillers.add(root -> fill(root, chunk));
+    }
+    return new FillingReader(alloc, schema(), fillers);
   }
 
   private void fill(VectorSchemaRoot root, List<Row> chunk) {
