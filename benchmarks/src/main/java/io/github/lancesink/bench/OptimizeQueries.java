@@ -1,9 +1,9 @@
 package io.github.lancesink.bench;
 
-import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.index.DistanceMetric;
-import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.index.VectorIndexType;
+import io.github.lancesink.lance.NativeLanceTable;
+import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import java.nio.file.Path;

@@ -2,15 +2,15 @@ package io.github.lancesink.keyed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.lance.NativeLanceTable;
-import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.testkit.FaultInjectingTable;
 import io.github.lancesink.testkit.Faults;
+import io.github.lancesink.testkit.internal.KeyedRows;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

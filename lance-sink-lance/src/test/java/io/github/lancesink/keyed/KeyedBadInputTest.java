@@ -3,13 +3,13 @@ package io.github.lancesink.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.ConfigurationException;
 import io.github.lancesink.InvalidBatchException;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import io.github.lancesink.policy.OptimizePolicy;
+import io.github.lancesink.testkit.internal.KeyedRows;
+import io.github.lancesink.testkit.internal.KeyedRows.Row;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.internal.maintenance.MaintenanceRunner;
 import io.github.lancesink.policy.MaintenanceMode;
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.TableStats;
 import java.nio.file.Path;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
-import io.github.lancesink.testkit.ManualClock;
 import io.github.lancesink.TestRows;
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static io.github.lancesink.lance.MaintenanceHarness.quiet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.policy.MaintenanceMode;
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.index.VectorIndexType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package io.github.lancesink.testkit.internal;
 
-import java.nio.charset.StandardCharsets;
+import io.github.lancesink.spi.LanceTable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import io.github.lancesink.spi.LanceTable;
 
 /**
  * Batches for the keyed contract tests: rows of (id, grp, val, vector[dim]) plus optional
