@@ -32,8 +32,13 @@ import org.lance.ipc.ScanOptions;
 import org.lance.operation.Append;
 
 /**
- * The real port: a Lance dataset through {@code org.lance.Dataset}. Thread-safe (methods are
- * synchronized on the instance; Lance calls are short except fragment writes).
+ * The real port: a Lance dataset through {@code org.lance.Dataset}, with both capabilities
+ * ({@link #keyedWrites()}, {@link #maintenance()}). Thread-safe (methods are synchronized on the
+ * instance; Lance calls are short except fragment writes; maintenance runs on its own handles).
+ * Sinks built with {@code tableUri(..)} open one through {@link NativeLanceTableProvider}; open
+ * one yourself to read the table in tests or tools, and close it.
+ *
+ * @since 0.1.0
  */
 public final class NativeLanceTable implements LanceTable {
   private final String uri;
@@ -47,6 +52,12 @@ public final class NativeLanceTable implements LanceTable {
   private Dataset dataset; // null until opened or created
   private boolean closed;
 
+  /**
+   * A handle on the dataset at {@code uri} (a local path or {@code s3://}, {@code az://}...
+   * URI). Touches no storage: the dataset is opened on first use and may not exist yet.
+   *
+   * @param storageOptions options handed to Lance (endpoint, region, keys...); never printed
+   */
   public NativeLanceTable(String uri, Map<String, String> storageOptions) {
     this.uri = uri;
     this.displayUri = Redactor.uri(uri);
@@ -85,11 +96,11 @@ public final class NativeLanceTable implements LanceTable {
         : new CommitBuilder(uri, allocator).writeParams(commitOptions);
   }
 
-  public String uri() {
+  String uri() {
     return uri;
   }
 
-  public Map<String, String> storageOptions() {
+  Map<String, String> storageOptions() {
     return storageOptions;
   }
 
