@@ -57,7 +57,7 @@ final class NativeKeyed implements KeyedWrites, AutoCloseable {
         throw Errors.port("commit", table.displayUri(),
             new IllegalStateException("dataset does not exist"));
       }
-      List<FragmentMetadata> fragments = NativeLanceTable.lanceFragments(staged);
+      List<FragmentMetadata> fragments = LanceStagedFragments.unwrap(staged);
       try {
         NativeKeyedWrites.Prefetch ahead = prefetch;
         prefetch = null;

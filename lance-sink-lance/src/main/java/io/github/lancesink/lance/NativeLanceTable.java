@@ -1,7 +1,6 @@
 package io.github.lancesink.lance;
 
 import io.github.lancesink.LanceSinkException;
-import io.github.lancesink.internal.ArrowReaders;
 import io.github.lancesink.internal.Errors;
 import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.spi.KeyedWrites;
@@ -9,20 +8,16 @@ import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.VersionProperties;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.apache.arrow.c.ArrowArrayStream;
-import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.lance.CommitBuilder;
 import org.lance.Dataset;
-import org.lance.Fragment;
 import org.lance.FragmentMetadata;
 import org.lance.ReadOptions;
 import org.lance.Transaction;
@@ -207,20 +202,8 @@ public final class NativeLanceTable implements LanceTable {
   @Override
   public StagedFragments writeFragments(ArrowReader data) {
     ensureOpen();
-    BufferAllocator readerAllocator = ArrowReaders.allocator(data);
-    try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(readerAllocator)) {
-      Data.exportArrayStream(readerAllocator, data, stream);
-      List<FragmentMetadata> fragments =
-          Fragment.write()
-              .datasetUri(uri)
-              .data(stream)
-              .storageOptions(storageOptions)
-              .execute();
-      long rows = 0;
-      for (FragmentMetadata f : fragments) {
-        rows += f.getPhysicalRows();
-      }
-      return new LanceStagedFragments(fragments, rows);
+    try {
+      return LanceStagedFragments.write(uri, data, storageOptions);
     } catch (Exception e) {
       throw classifyRead("writeFragments", e);
     }
@@ -246,7 +229,7 @@ public final class NativeLanceTable implements LanceTable {
     if (ds == null) {
       throw Errors.port("commit", displayUri, new IllegalStateException("dataset does not exist"));
     }
-    List<FragmentMetadata> fragments = lanceFragments(staged);
+    List<FragmentMetadata> fragments = LanceStagedFragments.unwrap(staged);
     try (Transaction txn =
         new Transaction.Builder()
             .readVersion(readVersion)
@@ -283,18 +266,6 @@ public final class NativeLanceTable implements LanceTable {
   @Override
   public Optional<TableMaintenance> maintenance() {
     return Optional.of(maintenance);
-  }
-
-  static List<FragmentMetadata> lanceFragments(List<StagedFragments> staged) {
-    List<FragmentMetadata> fragments = new ArrayList<>();
-    for (StagedFragments s : staged) {
-      if (!(s instanceof LanceStagedFragments l)) {
-        throw new IllegalArgumentException(
-            "staged fragments of type " + s.getClass().getName() + " cannot be committed to Lance");
-      }
-      fragments.addAll(l.fragments());
-    }
-    return fragments;
   }
 
   @Override
