@@ -2,6 +2,7 @@ package io.github.lancesink;
 
 import io.github.lancesink.event.SinkEvent;
 import io.github.lancesink.event.SinkEvents;
+import io.github.lancesink.internal.Capabilities;
 import io.github.lancesink.internal.CommitHistory;
 import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.KeyedReaderSource;
@@ -9,7 +10,8 @@ import io.github.lancesink.internal.Ledger;
 import io.github.lancesink.internal.ReaderSource;
 import io.github.lancesink.internal.SinkConfig;
 import io.github.lancesink.internal.SinkProtocol;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.internal.TablePorts;
+import io.github.lancesink.internal.maintenance.MaintenanceHook;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.spi.BatchSource;
@@ -65,7 +67,8 @@ public final class LanceSink implements AutoCloseable {
     this.table = table;
     this.ownsTable = ownsTable;
     this.ledger = new Ledger(config.writerId(), config.settings().lookback());
-    this.protocol = new SinkProtocol(config, table, ledger, events);
+    this.protocol = new SinkProtocol(config, table, ledger, events,
+        MaintenanceHook.forSink(config, table, events));
   }
 
   /** A builder; {@code tableUri} (or {@code table}) and {@code writerId} are required. */
@@ -241,7 +244,11 @@ public final class LanceSink implements AutoCloseable {
       return this;
     }
 
-    /** Shortcut for {@link LanceSinkSettings.Builder#tableUri}. */
+    /**
+     * Shortcut for {@link LanceSinkSettings.Builder#tableUri}. The table is opened through the
+     * adapter found by {@link java.util.ServiceLoader}: add {@code
+     * io.github.lancesink:lance-sink-lance} to the classpath, or {@link #build()} fails saying so.
+     */
     public Builder tableUri(String uri) {
       settings.tableUri(uri);
       return this;
@@ -249,7 +256,10 @@ public final class LanceSink implements AutoCloseable {
 
     /**
      * Writes through a caller-supplied table port instead of opening {@code tableUri}, e.g. the
-     * testkit's {@code InMemoryLanceTable}. The sink does not close a supplied table.
+     * testkit's {@code InMemoryLanceTable}. The sink does not close a supplied table. {@link
+     * #build()} checks that the port offers what the settings need: {@link
+     * LanceTable#keyedWrites()} for a keyed write mode, {@link LanceTable#maintenance()} for an
+     * optimize policy other than {@code OptimizePolicy.never()}.
      */
     public Builder table(LanceTable table) {
       this.table = Objects.requireNonNull(table, "table");
@@ -334,7 +344,14 @@ public final class LanceSink implements AutoCloseable {
       return this;
     }
 
-    /** Validates the settings and opens the sink. Opening does not touch storage. */
+    /**
+     * Validates the settings and opens the sink. Opening does not touch storage.
+     *
+     * @throws IllegalStateException when a setting is missing or conflicts, when {@code
+     *     tableUri} is set but no table adapter is on the classpath, or when the port lacks a
+     *     capability the settings need (keyed writes for a keyed write mode, maintenance for an
+     *     optimize policy other than {@code never()})
+     */
     public LanceSink build() {
       LanceSinkSettings s = settings.build();
       String tableUri = s.tableUri().orElse(null);
@@ -347,7 +364,15 @@ public final class LanceSink implements AutoCloseable {
       SinkConfig config = new SinkConfig(s, clock, sleeper,
           retryRegistry != null ? retryRegistry : RetryRegistry.ofDefaults());
       boolean owns = table == null;
-      LanceTable port = owns ? new NativeLanceTable(tableUri, s.storageOptions()) : table;
+      LanceTable port = owns ? TablePorts.open(tableUri, s.storageOptions()) : table;
+      try {
+        Capabilities.check(port, s.writeMode(), s.optimizePolicy());
+      } catch (IllegalStateException e) {
+        if (owns) {
+          port.close();
+        }
+        throw e;
+      }
       return new LanceSink(config, port, owns);
     }
   }

@@ -15,6 +15,17 @@ import org.junit.jupiter.api.Test;
 
 class MarkerAndSchemaTest {
 
+  /** id BIGINT NOT NULL, text STRING, vector FixedSizeList&lt;float32&gt;[8]. */
+  private static Schema idTextVector8() {
+    Field floats = new Field("item", org.apache.arrow.vector.types.pojo.FieldType.notNullable(
+        new ArrowType.FloatingPoint(org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE)),
+        null);
+    return new Schema(List.of(Field.notNullable("id", new ArrowType.Int(64, true)),
+        Field.nullable("text", ArrowType.Utf8.INSTANCE), new Field("vector",
+            org.apache.arrow.vector.types.pojo.FieldType.nullable(new ArrowType.FixedSizeList(8)),
+            List.of(floats))));
+  }
+
   @Test
   void markerRoundTripsThroughTransactionProperties() {
     Marker m = new Marker("w", 42, "query-1", "attempt-9", 1000, "append()");
@@ -35,7 +46,7 @@ class MarkerAndSchemaTest {
 
   @Test
   void vectorColumnMustBeFixedSizeFloat32OfTheConfiguredDimension() {
-    Schema ok = TestRows.schema(8);
+    Schema ok = idTextVector8();
     SchemaCheck.vectorColumn(ok, "vector", 8, "/t");
     assertThatThrownBy(() -> SchemaCheck.vectorColumn(ok, "vector", 16, "/t"))
         .isInstanceOf(ConfigurationException.class)
@@ -53,7 +64,7 @@ class MarkerAndSchemaTest {
 
   @Test
   void batchSchemaMustMatchTableExactly() {
-    Schema table = TestRows.schema(8);
+    Schema table = idTextVector8();
     assertThat(SchemaCheck.againstTable(table, table, SchemaEvolution.STRICT, "/t")).isEmpty();
     Schema wrongType = new Schema(List.of(
         Field.notNullable("id", new ArrowType.Int(32, true)),

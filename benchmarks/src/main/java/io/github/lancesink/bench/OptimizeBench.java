@@ -200,7 +200,7 @@ final class OptimizeBench {
       Thread.sleep(100);
     }
     run.settledSeconds = (System.nanoTime() - end) / 1e9;
-    run.settled = sink.table().stats();
+    run.settled = sink.table().maintenance().orElseThrow().stats();
     double[] lat = new double[qs.size()];
     OptimizeQueries.search(uri, qs, lat);
     run.settledP99 = Results.percentile(lat, 99);

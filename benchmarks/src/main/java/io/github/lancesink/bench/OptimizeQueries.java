@@ -1,9 +1,9 @@
 package io.github.lancesink.bench;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
-import io.github.lancesink.policy.DistanceMetric;
+import io.github.lancesink.index.DistanceMetric;
+import io.github.lancesink.index.VectorIndexType;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.policy.VectorIndexType;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import java.nio.file.Path;
@@ -87,7 +87,7 @@ final class OptimizeQueries {
     }
     try {
       try (NativeLanceTable t = new NativeLanceTable(copy, Map.of())) {
-        t.createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
+        t.maintenance().orElseThrow().createIndex(new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
             VectorIndexType.IVF_SQ, (int) Math.max(1, rows / 4096), 0, DistanceMetric.L2));
       }
       double[] lat = new double[qs.size()];

@@ -1,7 +1,7 @@
 package io.github.lancesink.bench;
 
 import io.github.lancesink.LanceSinkSettings;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spi.StagedFragments;
 import java.nio.charset.StandardCharsets;

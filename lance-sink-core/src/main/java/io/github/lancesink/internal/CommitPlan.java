@@ -4,6 +4,7 @@ import io.github.lancesink.WriteMode;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ interface CommitPlan {
 
     @Override
     public void prepare(LanceTable table) {
-      table.ensureKeyIndex(keys);
+      keyed(table).ensureKeyIndex(keys);
     }
 
     @Override
@@ -61,8 +62,14 @@ interface CommitPlan {
         LanceTable table, long readVersion, BatchSource.Staged staged, Map<String, String> m) {
       KeyedChange c = staged.change().orElseThrow(() -> new IllegalStateException(
           "a keyed write mode needs a source that reports its keys (BatchSource.Staged.change)"));
-      KeyedCommit done = table.commitKeyed(readVersion, c, staged.fragments(), m);
+      KeyedCommit done = keyed(table).commitKeyed(readVersion, c, staged.fragments(), m);
       return new Outcome(done.version(), done.removedRows(), done.absentDeletes());
+    }
+
+    /** The port's keyed writes; {@code LanceSinkBuilder.build()} has checked they exist. */
+    private static KeyedWrites keyed(LanceTable table) {
+      return table.keyedWrites().orElseThrow(() -> new IllegalStateException(
+          Capabilities.missing(table, "keyed writes", "keyedWrites()")));
     }
   }
 }

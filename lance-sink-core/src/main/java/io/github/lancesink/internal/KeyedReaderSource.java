@@ -68,7 +68,8 @@ public final class KeyedReaderSource implements BatchSource {
       }
       KeyedChange change = collapse.change();
       if (!change.removesNothing()) {
-        table.prefetchKeyed(change); // the adapter may look the keys up while we stage
+        // the adapter may look the keys up while we stage
+        table.keyedWrites().ifPresent(k -> k.prefetchKeyed(change));
       }
       BitSet keep = collapse.keep();
       List<StagedFragments> fragments =

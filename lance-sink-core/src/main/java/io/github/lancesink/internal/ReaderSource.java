@@ -51,9 +51,10 @@ public final class ReaderSource implements BatchSource {
     return hasRows;
   }
 
+  /** Peeks the first batch (see {@link #peekHasRows}). */
   @Override
-  public boolean isKnownEmpty() {
-    return hasRows != null && !hasRows;
+  public boolean isKnownEmpty(long batchId) {
+    return !peekHasRows(batchId);
   }
 
   @Override

@@ -8,9 +8,6 @@ import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.TableOperationException;
 import io.github.lancesink.event.SinkEvent;
-import io.github.lancesink.internal.maintenance.MaintenanceExecutor;
-import io.github.lancesink.internal.maintenance.MaintenancePlanner;
-import io.github.lancesink.internal.maintenance.MaintenanceRunner;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.VersionProperties;
@@ -19,7 +16,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -38,24 +34,24 @@ public final class SinkProtocol implements AutoCloseable {
   private final Ledger ledger;
   private final EventBus events;
   private final CommitRetry retry;
-  private final MaintenanceExecutor maintenance;
+  private final CommitHook maintenance;
   private final CommitPlan plan;
   private boolean registered;
   private int stagedFragments; // of the batch being committed (the write-stall estimate)
 
-  public SinkProtocol(SinkConfig config, LanceTable table, Ledger ledger, EventBus events) {
+  /**
+   * @param maintenance the post-commit hook (maintenance, as Delta's {@code PostCommitHook}):
+   *     called after a batch was staged and before its commit, and after each commit; the
+   *     protocol closes it
+   */
+  public SinkProtocol(SinkConfig config, LanceTable table, Ledger ledger, EventBus events,
+      CommitHook maintenance) {
     this.config = config;
     this.table = table;
     this.ledger = ledger;
     this.events = events;
     this.retry = new CommitRetry(config, events);
-    MaintenancePlanner planner = new MaintenancePlanner(config.optimizePolicy(),
-        config.vectorColumn(), config.vectorDimension(), Set.copyOf(config.writeMode().keys()),
-        config.clock().instant());
-    this.maintenance = new MaintenanceExecutor(config.optimizePolicy(), planner,
-        new MaintenanceRunner(config.writerId(), config.optimizePolicy(), table, planner, events,
-            config.clock()),
-        config.writerId(), events, config.clock());
+    this.maintenance = java.util.Objects.requireNonNull(maintenance, "maintenance");
     this.plan = CommitPlan.of(config.writeMode());
   }
 
@@ -67,7 +63,7 @@ public final class SinkProtocol implements AutoCloseable {
     }
     Schema batchSchema = source.schema();
     BatchChecks.beforeWrite(config, batchSchema, table.displayUri());
-    if (source instanceof ReaderSource rs && !rs.peekHasRows(batchId)) {
+    if (source.isKnownEmpty(batchId)) {
       return empty(batchId);
     }
     Schema storedSchema = ChangeFeed.storedSchema(config.writeMode(), batchSchema);

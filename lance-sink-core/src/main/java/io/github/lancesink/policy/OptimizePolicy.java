@@ -1,5 +1,7 @@
 package io.github.lancesink.policy;
 
+import io.github.lancesink.index.DistanceMetric;
+import io.github.lancesink.index.VectorIndexType;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Collections;

@@ -19,10 +19,15 @@ public interface BatchSource {
   Schema schema();
 
   /**
-   * True when the source can tell cheaply, without writing, that it has no rows. The default
-   * says it cannot tell (false); the sink then stages and finds out.
+   * True when the source can tell, before anything is written, that batch {@code batchId} has no
+   * rows; the sink then returns {@code EMPTY} without creating the table or staging. A source may
+   * read ahead to find out (the sink's own reader source peeks the first record batch), and may
+   * then throw {@link io.github.lancesink.InvalidBatchException} for invalid rows it read. The
+   * default says it cannot tell (false); the sink then stages and finds out.
+   *
+   * @param batchId the batch id, for error messages
    */
-  default boolean isKnownEmpty() {
+  default boolean isKnownEmpty(long batchId) {
     return false;
   }
 

@@ -1,7 +1,7 @@
 package io.github.lancesink.spi;
 
-import io.github.lancesink.policy.DistanceMetric;
-import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.index.DistanceMetric;
+import io.github.lancesink.index.VectorIndexType;
 import java.util.Objects;
 
 /**

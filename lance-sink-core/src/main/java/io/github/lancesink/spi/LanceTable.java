@@ -19,8 +19,13 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * io.github.lancesink.TableOperationException} is fatal. Messages name the operation and the
  * {@linkplain #displayUri() redacted URI}, never credentials.
  *
- * <p>Methods added after 0.1.0 are {@code default} methods that throw {@link
- * UnsupportedOperationException} naming the alternative.
+ * <p>The base port is what every sink needs: versions, transaction properties, config, schema,
+ * creation, staging, the append commit, revert and scan. What only some sinks need comes as
+ * optional capabilities, each a small interface handed out by a getter (as Delta Kernel's {@code
+ * Engine} hands out handlers): {@link #keyedWrites()} and {@link #maintenance()}. A sink whose
+ * settings need a capability the port lacks is refused at {@code LanceSinkBuilder.build()},
+ * naming the port and the capability. A capability added later is another such getter, whose
+ * default returns empty.
  *
  * @since 0.1.0
  */
@@ -108,53 +113,6 @@ public interface LanceTable extends AutoCloseable {
   long commitAppend(long readVersion, List<StagedFragments> fragments, Map<String, String> properties);
 
   /**
-   * Makes key lookups on {@code keyColumns} cheap: creates a scalar (BTREE) index on each column
-   * unless one exists, and folds rows written since into it when it has fallen behind. May
-   * commit index versions (without transaction properties). Idempotent; call before {@link
-   * #commitKeyed}.
-   *
-   * @since 0.1.0
-   */
-  default void ensureKeyIndex(List<String> keyColumns) {
-    throw new UnsupportedOperationException(
-        getClass().getName() + " does not support keyed writes; use WriteMode.append()");
-  }
-
-  /**
-   * A hint that a keyed batch with {@code change} is being staged and will be committed soon:
-   * an adapter may start looking up the stored rows of its keys now, at its current version,
-   * and use the result in {@link #commitKeyed} if that commit reads the same version. The
-   * default does nothing.
-   *
-   * @since 0.1.0
-   */
-  default void prefetchKeyed(KeyedChange change) {}
-
-  /**
-   * Commits one version that removes every live row of {@code readVersion} whose key is in
-   * {@code change} (as deletion vectors) and adds {@code fragments}, with {@code properties} as
-   * its transaction properties, all in the same atomic commit. Readers see either the old or
-   * the new rows of a key, never both or neither. The rows to remove are looked up at {@code
-   * readVersion}; on {@link io.github.lancesink.CommitConflictException} nothing landed and the
-   * caller retries with a fresh read version, so the lookup is recomputed (a concurrent
-   * compaction may have renumbered fragments). The port records the counts it returns in the
-   * same commit ({@link KeyedCommit#withCounts}), so they can be read back after a lost reply.
-   *
-   * @param readVersion the version the rows to remove are looked up in
-   * @return the new version and what it removed
-   * @since 0.1.0
-   */
-  default KeyedCommit commitKeyed(
-      long readVersion,
-      KeyedChange change,
-      List<StagedFragments> fragments,
-      Map<String, String> properties) {
-    throw new UnsupportedOperationException(
-        getClass().getName() + " does not support keyed writes (upsert, cdc, replaceGroups);"
-            + " use WriteMode.append() and commitAppend");
-  }
-
-  /**
    * The transaction properties stored with {@code version}. Versions written by compaction or
    * other tools report {@link VersionProperties.Kind#NONE}; a version removed by cleanup reports
    * {@link VersionProperties.Kind#MISSING}. A version whose transaction cannot be read reports
@@ -181,100 +139,6 @@ public interface LanceTable extends AutoCloseable {
    */
   ArrowReader scan(OptionalLong version, List<String> columns);
 
-  /** A snapshot of the table's shape at the latest version. */
-  TableStats stats();
-
-  // ---- maintenance (added for the optimize policy; defaults keep older ports compiling) ----
-
-  /**
-   * Compacts small fragments into fragments of about {@code targetRowsPerFragment} rows and
-   * rewrites fragments whose deleted fraction exceeds {@code deletedRatio}. Creates at most two
-   * versions (Lance reserves fragment ids, then rewrites); a no-op when nothing qualifies.
-   *
-   * @throws io.github.lancesink.CommitConflictException when a concurrent commit conflicted
-   */
-  default void compact(long targetRowsPerFragment, double deletedRatio) {
-    throw new UnsupportedOperationException(
-        "compact is not supported by " + getClass().getName() + "; use OptimizePolicy.never()"
-            + " with this port, or NativeLanceTable");
-  }
-
-  /** The table's indices, or an empty list when there are none or the table is absent. */
-  default java.util.List<IndexState> indices() {
-    throw new UnsupportedOperationException(
-        "indices is not supported by " + getClass().getName() + "; use OptimizePolicy.never()"
-            + " with this port, or NativeLanceTable");
-  }
-
-  /** Creates {@code spec}'s index, replacing an index of the same name (one version). */
-  default void createIndex(IndexSpec spec) {
-    throw new UnsupportedOperationException(
-        "createIndex is not supported by " + getClass().getName() + "; use"
-            + " OptimizePolicy.never() with this port, or NativeLanceTable");
-  }
-
-  /**
-   * Like {@link #createIndex(IndexSpec)}, but tells {@code readsFragmentsUpTo} the largest
-   * fragment id the build reads as soon as it has opened the table, before the long part of the
-   * build. Fragments with a larger id (appended or rewritten later) may be merged while the build
-   * runs without making it conflict; rewriting a fragment it reads makes its commit fail. The
-   * default reports {@link Long#MAX_VALUE} (everything is read), then builds.
-   *
-   * @since 0.1.0
-   */
-  default void createIndex(IndexSpec spec, java.util.function.LongConsumer readsFragmentsUpTo) {
-    readsFragmentsUpTo.accept(Long.MAX_VALUE);
-    createIndex(spec);
-  }
-
-  /**
-   * Removes the index {@code name} (one version). Used to retire the previous vector index once
-   * a retrained one, built under another name, has landed.
-   *
-   * @since 0.1.0
-   */
-  default void dropIndex(String name) {
-    throw new UnsupportedOperationException(
-        "dropIndex is not supported by " + getClass().getName() + "; use"
-            + " OptimizePolicy.toBuilder().retrainDrift(0) with this port, or NativeLanceTable");
-  }
-
-  /**
-   * Merges exactly the adjacent fragments {@code fragmentIds} (as {@link TableStats#fragmentIds()}
-   * reports them) into one fragment, in one Rewrite commit; other fragments are untouched.
-   *
-   * @throws io.github.lancesink.CommitConflictException when a concurrent commit rewrote one of
-   *     them
-   * @since 0.1.0
-   */
-  default void mergeFragments(List<Long> fragmentIds) {
-    throw new UnsupportedOperationException(
-        "mergeFragments is not supported by " + getClass().getName() + "; report no fragment ids"
-            + " in stats() so maintenance does not ask for it, or use NativeLanceTable");
-  }
-
-  /**
-   * Folds rows not yet indexed into every index (one version). {@code mergeDeltas} = 0 adds a
-   * delta segment; n merges the newest n segments and the new rows into one.
-   */
-  default void optimizeIndices(int mergeDeltas) {
-    throw new UnsupportedOperationException(
-        "optimizeIndices is not supported by " + getClass().getName() + "; use"
-            + " OptimizePolicy.never() with this port, or NativeLanceTable");
-  }
-
-  /**
-   * Removes versions older than {@code keepFromVersion} and files only they referenced. Creates
-   * no version.
-   *
-   * @return how many versions were removed
-   */
-  default long cleanupVersions(long keepFromVersion) {
-    throw new UnsupportedOperationException(
-        "cleanupVersions is not supported by " + getClass().getName() + "; use"
-            + " OptimizePolicy.never() with this port, or NativeLanceTable");
-  }
-
   /**
    * Commits a new version that removes exactly the fragments the Append at {@code appendVersion}
    * added, carrying {@code properties} as its transaction properties. The sink uses it to undo
@@ -282,13 +146,33 @@ public interface LanceTable extends AutoCloseable {
    * same batch concurrently (Lance rebases one Append over the other, so both would land).
    *
    * @return the new version
-   * @throws UnsupportedOperationException when the port cannot revert; the sink then fails with
+   * @throws UnsupportedOperationException when the store cannot revert; the sink then fails with
    *     a {@link io.github.lancesink.LedgerException} and leaves the duplicate for an operator
+   *     (only ever needed when two live writers share a writer id)
    * @since 0.1.0
    */
-  default long revertAppend(long appendVersion, Map<String, String> properties) {
-    throw new UnsupportedOperationException(getClass().getName() + " cannot revert an append;"
-        + " implement LanceTable.revertAppend, or never run two writers with one writer id");
+  long revertAppend(long appendVersion, Map<String, String> properties);
+
+  /**
+   * Keyed writes ({@code upsert}, {@code cdc}, {@code replaceGroups}), when this port supports
+   * them. {@code LanceSinkBuilder.build()} refuses a keyed {@code WriteMode} on a port that
+   * returns empty, so a missing capability is never found at run time. The default has none.
+   *
+   * @since 0.1.0
+   */
+  default Optional<KeyedWrites> keyedWrites() {
+    return Optional.empty();
+  }
+
+  /**
+   * Table maintenance (stats, compaction, indices, version cleanup), when this port supports it.
+   * {@code LanceSinkBuilder.build()} refuses an {@code OptimizePolicy} other than {@code never()}
+   * on a port that returns empty. The default has none.
+   *
+   * @since 0.1.0
+   */
+  default Optional<TableMaintenance> maintenance() {
+    return Optional.empty();
   }
 
   /** Releases native resources. Idempotent. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.LanceSink;
+import io.github.lancesink.index.DistanceMetric;
+import io.github.lancesink.index.VectorIndexType;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -106,7 +108,7 @@ class OptimizePolicyTest {
     assertThat(OptimizePolicy.DEFAULT_RETAIN_VERSIONS).isEqualTo(100)
         .isLessThan(io.github.lancesink.LanceSinkSettings.DEFAULT_LOOKBACK);
     OptimizePolicy short10 = OptimizePolicy.builder().retainVersions(10).build();
-    LanceSink.builder().tableUri("/tmp/never-created.lance").writerId("w")
+    LanceSink.builder().table(io.github.lancesink.PortStub.table("maintenance")).writerId("w")
         .optimizePolicy(short10).build().close();
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.testkit.internal.KeyedRows;
 import io.github.lancesink.testkit.internal.KeyedScenario;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.github.lancesink.BatchResult;
 import io.github.lancesink.InvalidBatchException;
 import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

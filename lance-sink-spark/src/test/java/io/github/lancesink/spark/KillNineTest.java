@@ -5,19 +5,19 @@ import static io.github.lancesink.spark.TestSpark.lanceVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.internal.Marker;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spi.VersionProperties;
-import java.util.ArrayList;
-import java.util.Random;
-import java.util.stream.LongStream;
-import org.apache.spark.sql.SparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +77,7 @@ class KillNineTest {
     assertThat(lanceVersion(lance)).isEqualTo(2 + BATCHES);
     long committedFragments;
     try (NativeLanceTable t = new NativeLanceTable(lance, Map.of())) {
-      committedFragments = t.stats().fragments();
+      committedFragments = t.maintenance().orElseThrow().stats().fragments();
     }
     assertThat(dataFiles(lance)).as("orphan data files of killed attempts")
         .isGreaterThan(committedFragments);

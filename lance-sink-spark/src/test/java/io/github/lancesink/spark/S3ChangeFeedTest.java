@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSinkSettings;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.policy.Backoff;
 import io.github.lancesink.policy.RetryPolicy;
 import io.github.lancesink.testkit.s3.ObjectStoreFaults.Fault;

@@ -1,6 +1,6 @@
 package io.github.lancesink.spark;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -5,9 +5,10 @@ import io.github.lancesink.CommitStateUnknownException;
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
-import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.VersionProperties;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Decorates ANY {@link LanceTable} (the in-memory fake or the real Lance adapter) with the faults
  * scripted in a {@link Faults}: commit failures, conflicts, ambiguous commits and crashes at
- * named {@link CrashPoint}s. Reads pass through untouched.
+ * named {@link CrashPoint}s, for appends and keyed commits alike. Reads pass through untouched;
+ * the delegate's capabilities ({@link #keyedWrites()}, {@link #maintenance()}) are offered as
+ * the delegate offers them.
  *
  * <pre>{@code
  * Faults faults = new Faults().commitThenThrowStateUnknown(1);
@@ -91,28 +94,39 @@ public final class FaultInjectingTable implements LanceTable {
   }
 
   @Override
-  public void prefetchKeyed(KeyedChange change) {
-    delegate.prefetchKeyed(change);
-  }
-
-  @Override
   public long commitAppend(
       long readVersion, List<StagedFragments> fragments, Map<String, String> properties) {
     return commit(readVersion,
         () -> delegate.commitAppend(readVersion, fragments, properties));
   }
 
+  /** The delegate's keyed writes; keyed commits get the same faults and crash points. */
   @Override
-  public void ensureKeyIndex(List<String> keyColumns) {
-    delegate.ensureKeyIndex(keyColumns);
+  public Optional<KeyedWrites> keyedWrites() {
+    return delegate.keyedWrites().map(keyed -> new KeyedWrites() {
+      @Override
+      public void ensureKeyIndex(List<String> keyColumns) {
+        keyed.ensureKeyIndex(keyColumns);
+      }
+
+      @Override
+      public void prefetchKeyed(KeyedChange change) {
+        keyed.prefetchKeyed(change);
+      }
+
+      @Override
+      public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
+          List<StagedFragments> fragments, Map<String, String> properties) {
+        return commit(readVersion,
+            () -> keyed.commitKeyed(readVersion, change, fragments, properties));
+      }
+    });
   }
 
-  /** Keyed commits get the same commit faults and crash points as appends. */
+  /** The delegate's maintenance, without faults. */
   @Override
-  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
-      List<StagedFragments> fragments, Map<String, String> properties) {
-    return commit(readVersion,
-        () -> delegate.commitKeyed(readVersion, change, fragments, properties));
+  public Optional<TableMaintenance> maintenance() {
+    return delegate.maintenance();
   }
 
   private <T> T commit(long readVersion, java.util.function.Supplier<T> doCommit) {
@@ -170,11 +184,6 @@ public final class FaultInjectingTable implements LanceTable {
   @Override
   public ArrowReader scan(OptionalLong version, List<String> columns) {
     return delegate.scan(version, columns);
-  }
-
-  @Override
-  public TableStats stats() {
-    return delegate.stats();
   }
 
   @Override

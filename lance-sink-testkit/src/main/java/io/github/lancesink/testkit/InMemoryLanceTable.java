@@ -5,8 +5,10 @@ import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.TableStats;
 import io.github.lancesink.spi.VersionProperties;
 import io.github.lancesink.testkit.internal.MemoryStore;
@@ -44,7 +46,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * @since 0.1.0
  */
-public final class InMemoryLanceTable implements LanceTable {
+public final class InMemoryLanceTable implements LanceTable, KeyedWrites, TableMaintenance {
   private final MemoryStore store;
   private final FaultInjectingTable faulty;
   private final java.util.concurrent.atomic.AtomicInteger maintenanceFailures =
@@ -208,15 +210,31 @@ public final class InMemoryLanceTable implements LanceTable {
     return faulty.commitAppend(readVersion, fragments, properties);
   }
 
+  /** Keyed writes, with the same faults as appends: this table itself. */
+  @Override
+  public Optional<KeyedWrites> keyedWrites() {
+    return Optional.of(this);
+  }
+
+  /** Maintenance ({@link #failNextMaintenance(int)} injects failures): this table itself. */
+  @Override
+  public Optional<TableMaintenance> maintenance() {
+    return Optional.of(this);
+  }
+
   @Override
   public void ensureKeyIndex(List<String> keyColumns) {
-    faulty.ensureKeyIndex(keyColumns);
+    faultyKeyed().ensureKeyIndex(keyColumns);
   }
 
   @Override
   public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
       List<StagedFragments> fragments, Map<String, String> properties) {
-    return faulty.commitKeyed(readVersion, change, fragments, properties);
+    return faultyKeyed().commitKeyed(readVersion, change, fragments, properties);
+  }
+
+  private KeyedWrites faultyKeyed() {
+    return faulty.keyedWrites().orElseThrow();
   }
 
   @Override
@@ -251,7 +269,7 @@ public final class InMemoryLanceTable implements LanceTable {
 
   @Override
   public TableStats stats() {
-    return faulty.stats();
+    return store.stats();
   }
 
   /** Marks the table closed; later calls throw {@link IllegalStateException}. Idempotent. */

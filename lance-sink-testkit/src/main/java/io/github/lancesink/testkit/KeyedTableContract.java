@@ -7,6 +7,7 @@ import io.github.lancesink.LanceSink;
 import io.github.lancesink.WriteMode;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import io.github.lancesink.spi.VersionProperties;
@@ -75,7 +76,9 @@ public abstract class KeyedTableContract extends LanceTableContractSupport {
         v1 = table.commitAppend(table.latestVersion().getAsLong(),
             List.of(table.writeFragments(r)), Map.of());
       }
-      table.ensureKeyIndex(List.of("id"));
+      KeyedWrites keyed = table.keyedWrites().orElseThrow(() -> new AssertionError(
+          "a port under the keyed contract must offer keyedWrites()"));
+      keyed.ensureKeyIndex(List.of("id"));
       KeyedRows next = KeyedRows.upsert().add(Row.of(2, 21)).add(Row.of(3, 31))
           .add(Row.of(6, 60));
       StagedFragments staged;
@@ -85,7 +88,7 @@ public abstract class KeyedTableContract extends LanceTableContractSupport {
       long read = table.latestVersion().getAsLong();
       KeyedChange change = new KeyedChange(List.of("id"),
           Set.of(List.of(2L), List.of(3L), List.of(6L)), Set.of(List.of(5L), List.of(9L)));
-      KeyedCommit done = table.commitKeyed(read, change, List.of(staged), Map.of("k", "v"));
+      KeyedCommit done = keyed.commitKeyed(read, change, List.of(staged), Map.of("k", "v"));
       assertThat(done.version()).isEqualTo(read + 1);
       assertThat(done.removedRows()).isEqualTo(3);
       assertThat(done.absentDeletes()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.github.lancesink.testkit;
 
+import io.github.lancesink.testkit.internal.FillingReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -175,7 +176,7 @@ public final class TestBatch implements BatchData {
   /** Opens a reader yielding this batch as one record batch; the caller closes it. */
   @Override
   public ArrowReader open(BufferAllocator allocator) {
-    return new OneBatchReader(allocator, schema(), this::fill);
+    return new FillingReader(allocator, schema(), List.of(this::fill));
   }
 
   /** Same as {@link #open}. */

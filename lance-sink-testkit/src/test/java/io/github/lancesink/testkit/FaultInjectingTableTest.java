@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.lancesink.spi.KeyedChange;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import java.lang.reflect.InvocationTargetException;
@@ -11,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -42,7 +44,7 @@ class FaultInjectingTableTest {
       StagedFragments staged = wrapped.writeFragments(root);
       assertThat(staged.rows()).isEqualTo(3);
       KeyedChange change = new KeyedChange(List.of("id"), Set.of(List.of(1L)), Set.of());
-      wrapped.prefetchKeyed(change);
+      wrapped.keyedWrites().orElseThrow().prefetchKeyed(change);
       assertThat(calls).containsExactly("writeFragments(VectorSchemaRoot)", "prefetchKeyed");
 
       faults.crashAt(CrashPoint.BEFORE_WRITE);
@@ -54,17 +56,33 @@ class FaultInjectingTableTest {
     }
   }
 
-  /** A proxy of {@code delegate} that records the write-path calls it receives. */
+  /**
+   * A proxy of {@code delegate} that records the write-path calls it receives, its keyed-writes
+   * capability included.
+   */
   private static LanceTable recording(LanceTable delegate, List<String> calls) {
     return (LanceTable) Proxy.newProxyInstance(LanceTable.class.getClassLoader(),
         new Class<?>[] {LanceTable.class}, (proxy, method, args) -> {
           record(method, calls);
-          try {
-            return method.invoke(delegate, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
+          Object result = invoke(method, delegate, args);
+          if (method.getName().equals("keyedWrites")) {
+            return ((Optional<?>) result).map(keyed -> Proxy.newProxyInstance(
+                KeyedWrites.class.getClassLoader(), new Class<?>[] {KeyedWrites.class},
+                (p, m, a) -> {
+                  record(m, calls);
+                  return invoke(m, keyed, a);
+                }));
           }
+          return result;
         });
+  }
+
+  private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private static void record(Method m, List<String> calls) {

@@ -22,17 +22,17 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.Test;
 
 /**
- * A port without {@code revertAppend} (the interface default) cannot undo a same-writer race:
+ * A port whose {@code revertAppend} throws {@link UnsupportedOperationException} cannot undo a same-writer race:
  * the loser must then fail LOUDLY with a LedgerException instead of reporting success.
  */
 class NoRevertPortTest {
 
-  /** A view of {@code delegate} that keeps the port's default (unsupported) revertAppend. */
+  /** A view of {@code delegate} whose revertAppend throws, as a store that cannot revert. */
   static LanceTable withoutRevert(LanceTable delegate) {
     return (LanceTable) Proxy.newProxyInstance(LanceTable.class.getClassLoader(),
         new Class<?>[] {LanceTable.class}, (proxy, method, args) -> {
           if (method.getName().equals("revertAppend")) {
-            return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+            throw new UnsupportedOperationException("this store cannot revert an append");
           }
           try {
             return method.invoke(delegate, args);

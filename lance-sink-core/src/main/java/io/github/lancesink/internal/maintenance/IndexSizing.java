@@ -1,6 +1,6 @@
 package io.github.lancesink.internal.maintenance;
 
-import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.index.VectorIndexType;
 
 /** How large a vector index is made for a row count. Pure functions. */
 final class IndexSizing {

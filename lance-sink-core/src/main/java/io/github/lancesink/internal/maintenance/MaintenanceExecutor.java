@@ -2,6 +2,7 @@ package io.github.lancesink.internal.maintenance;
 
 import io.github.lancesink.RetryableException;
 import io.github.lancesink.event.SinkEvent;
+import io.github.lancesink.internal.CommitHook;
 import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.policy.MaintenanceMode;
 import io.github.lancesink.policy.OptimizePolicy;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * index exists, unindexed rows slow down above 1.5x {@code maxUnindexedRows} and stop above 2x.
  * Every stall is reported as a {@link SinkEvent.WriteStalled}.
  */
-public final class MaintenanceExecutor implements AutoCloseable {
+public final class MaintenanceExecutor implements CommitHook {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceExecutor.class);
 
   private final OptimizePolicy policy;

@@ -1,7 +1,7 @@
 package io.github.lancesink.internal.maintenance;
 
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.TableStats;

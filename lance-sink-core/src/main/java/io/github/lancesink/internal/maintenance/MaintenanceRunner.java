@@ -6,6 +6,7 @@ import io.github.lancesink.internal.EventBus;
 import io.github.lancesink.internal.LedgerCheckpoint;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spi.LanceTable;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.TableStats;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,8 +113,8 @@ public final class MaintenanceRunner {
         estimate.beforeRead();
       }
       planner.statsReadStarting();
-      TableStats stats = table.stats();
-      List<IndexState> indices = table.indices();
+      TableStats stats = ops().stats();
+      List<IndexState> indices = ops().indices();
       if (estimate != null) {
         estimate.read(stats, indices.stream().anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
       }
@@ -160,8 +161,8 @@ public final class MaintenanceRunner {
     }
     try {
       estimate.beforeRead();
-      TableStats stats = table.stats();
-      estimate.read(stats, table.indices().stream()
+      TableStats stats = ops().stats();
+      estimate.read(stats, ops().indices().stream()
           .anyMatch(i -> i.kind() == IndexState.Kind.VECTOR));
     } catch (UnsupportedOperationException e) {
       noShape = true; // the port has no stats: no estimate, no stalls (a cycle logs why)
@@ -267,10 +268,10 @@ public final class MaintenanceRunner {
   private void afterBuild(MaintenanceIntent.BuildIndex build, boolean refresh) {
     String name = build.spec().name();
     if (refresh) {
-      table.optimizeIndices(0); // rows committed while it built (none when inline)
+      ops().optimizeIndices(0); // rows committed while it built (none when inline)
     }
     if (build.replaces() != null && !build.replaces().equals(name)) {
-      table.dropIndex(build.replaces());
+      ops().dropIndex(build.replaces());
     }
     table.updateConfig(Map.of(TRAINED_ROWS_KEY, Long.toString(build.trainedRows()),
         INDEX_NAME_KEY, name));
@@ -284,41 +285,47 @@ public final class MaintenanceRunner {
 
   private String execute(MaintenanceIntent intent, SlowHooks hooks) {
     if (intent instanceof MaintenanceIntent.DropIndex d) {
-      table.dropIndex(d.name());
+      ops().dropIndex(d.name());
       return "dropped '" + d.name() + "' (left by an interrupted retrain)";
     } else if (intent instanceof MaintenanceIntent.Compact c) {
-      table.compact(c.targetRows(), policy.triggers().maxDeletedRatio());
+      ops().compact(c.targetRows(), policy.triggers().maxDeletedRatio());
       return "target " + c.targetRows() + " rows per fragment";
     } else if (intent instanceof MaintenanceIntent.MergeFragments m) {
-      table.mergeFragments(m.ids());
+      ops().mergeFragments(m.ids());
       return "merged fragments " + m.ids();
     } else if (intent instanceof MaintenanceIntent.BuildIndex b) {
       IndexSpec spec = b.spec();
-      table.createIndex(spec, hooks.readFloor());
+      ops().createIndex(spec, hooks.readFloor());
       hooks.exclusive().accept(() -> afterBuild(b, hooks != SlowHooks.INLINE));
       return spec.vectorType() + " '" + spec.name() + "' on '" + spec.column() + "' with "
           + spec.partitions() + " partitions over " + b.trainedRows() + " rows"
           + (b.replaces() == null ? "" : ", replacing '" + b.replaces() + "'");
     } else if (intent instanceof MaintenanceIntent.ScalarIndex x) {
-      table.createIndex(x.spec());
+      ops().createIndex(x.spec());
       return "BTREE on '" + x.spec().column() + "'";
     } else if (intent instanceof MaintenanceIntent.OptimizeIndices o) {
-      table.optimizeIndices(o.mergeSegments());
+      ops().optimizeIndices(o.mergeSegments());
       return o.mergeSegments() == 0 ? "new rows added as a delta segment"
           : "merged " + o.mergeSegments() + " segments";
     } else if (intent instanceof MaintenanceIntent.Cleanup c) {
       // checkpoint first, so the ledger never needs a version this cleanup removes
       int checkpointed = LedgerCheckpoint.advance(table, c.keepFrom());
-      long removed = table.cleanupVersions(c.keepFrom());
+      long removed = ops().cleanupVersions(c.keepFrom());
       return "removed " + removed + " versions older than " + c.keepFrom()
           + " (ledger checkpoints written: " + checkpointed + ")";
     }
     throw new IllegalStateException("unknown maintenance intent " + intent);
   }
 
+  /** The port's maintenance; {@code build()} checked it exists whenever the policy is on. */
+  private TableMaintenance ops() {
+    return table.maintenance().orElseThrow(() -> new UnsupportedOperationException(
+        table.getClass().getName() + " offers no maintenance (LanceTable.maintenance() is empty)"));
+  }
+
   private void observe() {
     try {
-      TableStats s = table.stats();
+      TableStats s = ops().stats();
       events.publish(new SinkEvent.TableStatsObserved(writerId, clock.instant(), s.version(),
           s.versions(), s.fragments(), s.rows(), s.deletedRows(), s.unindexedRows(),
           s.indexDeltas()));

@@ -2,7 +2,7 @@ package io.github.lancesink.internal.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.spi.TableStats;
 import java.time.Duration;
 import java.util.List;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.lancesink.TestClock;
 import io.github.lancesink.policy.OptimizePolicy;
-import io.github.lancesink.policy.VectorIndexType;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.TableStats;

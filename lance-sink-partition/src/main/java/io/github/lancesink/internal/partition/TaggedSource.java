@@ -24,8 +24,8 @@ public final class TaggedSource implements BatchSource {
   }
 
   @Override
-  public boolean isKnownEmpty() {
-    return inner.isKnownEmpty();
+  public boolean isKnownEmpty(long batchId) {
+    return inner.isKnownEmpty(batchId);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.github.lancesink.spark.testkit;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spi.LanceTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.github.lancesink.spark.internal;
 
 import io.github.lancesink.internal.Redactor;
-import io.github.lancesink.internal.lance.NativeLanceTable;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spi.LanceTable;
 import java.util.Map;

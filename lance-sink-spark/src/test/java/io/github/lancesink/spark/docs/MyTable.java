@@ -2,7 +2,6 @@ package io.github.lancesink.spark.docs;
 
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
-import io.github.lancesink.spi.TableStats;
 import io.github.lancesink.spi.VersionProperties;
 import io.github.lancesink.testkit.InMemoryLanceTable;
 import java.nio.file.Path;
@@ -16,7 +15,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The "your own port implementation" that the docs' contract-suite snippets construct with
  * {@code new MyTable(path)}. Here it only delegates to the in-memory fake, so that those snippets
- * compile; a reader replaces it with their own adapter.
+ * compile; a reader replaces it with their own adapter. It offers the base port only (no keyed
+ * writes, no maintenance), as a first adapter would.
  */
 public final class MyTable implements LanceTable {
   private final LanceTable d = InMemoryLanceTable.create();
@@ -70,8 +70,8 @@ public final class MyTable implements LanceTable {
     return d.scan(version, columns);
   }
 
-  @Override public TableStats stats() {
-    return d.stats();
+  @Override public long revertAppend(long appendVersion, Map<String, String> properties) {
+    return d.revertAppend(appendVersion, properties);
   }
 
   @Override public void close() {

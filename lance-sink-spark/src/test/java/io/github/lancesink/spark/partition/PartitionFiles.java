@@ -1,7 +1,7 @@
 package io.github.lancesink.spark.partition;
 
-import io.github.lancesink.internal.lance.NativeLanceTable;
 import io.github.lancesink.internal.Marker;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spi.BatchSource;
 import io.github.lancesink.spi.VersionProperties;
 import java.io.IOException;

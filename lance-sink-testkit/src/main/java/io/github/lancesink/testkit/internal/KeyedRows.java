@@ -1,5 +1,6 @@
 package io.github.lancesink.testkit.internal;
 
+import io.github.lancesink.spi.LanceTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import io.github.lancesink.spi.LanceTable;
 
 /**
  * Batches for the keyed contract tests: rows of (id, grp, val, vector[dim]) plus optional
@@ -120,32 +120,11 @@ public final class KeyedRows {
     for (int i = 0; i < rows.size(); i += Math.min(rowsPerArrowBatch, rows.size())) {
       chunks.add(rows.subList(i, Math.min(rows.size(), i + rowsPerArrowBatch)));
     }
-    Schema schema = schema();
-    return new ArrowReader(alloc) {
-      int next;
-
-      @Override
-      public boolean loadNextBatch() throws IOException {
-        if (next >= chunks.size()) {
-          return false;
-        }
-        fill(getVectorSchemaRoot(), chunks.get(next++));
-        return true;
-      }
-
-      @Override
-      public long bytesRead() {
-        return 0;
-      }
-
-      @Override
-      protected void closeReadSource() {}
-
-      @Override
-      protected Schema readSchema() {
-        return schema;
-      }
-    };
+    List<java.util.function.Consumer<VectorSchemaRoot>> fillers = new ArrayList<>();
+    for (List<Row> chunk : chunks) {
+      fillers.add(root -> fill(root, chunk));
+    }
+    return new FillingReader(alloc, schema(), fillers);
   }
 
   private void fill(VectorSchemaRoot root, List<Row> chunk) {

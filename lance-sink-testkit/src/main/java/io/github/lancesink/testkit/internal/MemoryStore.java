@@ -6,19 +6,21 @@ import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.TableStats;
 import io.github.lancesink.spi.VersionProperties;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -31,7 +33,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * creation races have one winner, compaction adds non-marker versions, cleanup makes old
  * versions {@code MISSING}. All methods are synchronized.
  */
-public final class MemoryStore implements LanceTable {
+public final class MemoryStore implements LanceTable, KeyedWrites, TableMaintenance {
 
   /** One committed fragment. */
   record Fragment(long id, FrozenBatches.Frozen data) {}
@@ -185,6 +187,16 @@ public final class MemoryStore implements LanceTable {
       }
     }
     return out;
+  }
+
+  @Override
+  public Optional<KeyedWrites> keyedWrites() {
+    return Optional.of(this);
+  }
+
+  @Override
+  public Optional<TableMaintenance> maintenance() {
+    return Optional.of(this);
   }
 
   @Override

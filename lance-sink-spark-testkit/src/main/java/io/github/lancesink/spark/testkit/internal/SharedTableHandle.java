@@ -1,12 +1,9 @@
 package io.github.lancesink.spark.testkit.internal;
 
-import io.github.lancesink.spi.IndexSpec;
-import io.github.lancesink.spi.IndexState;
-import io.github.lancesink.spi.KeyedChange;
-import io.github.lancesink.spi.KeyedCommit;
+import io.github.lancesink.spi.KeyedWrites;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
-import io.github.lancesink.spi.TableStats;
+import io.github.lancesink.spi.TableMaintenance;
 import io.github.lancesink.spi.VersionProperties;
 import java.util.List;
 import java.util.Map;
@@ -58,17 +55,6 @@ public final class SharedTableHandle implements LanceTable {
   }
 
   @Override
-  public void ensureKeyIndex(List<String> keyColumns) {
-    t.ensureKeyIndex(keyColumns);
-  }
-
-  @Override
-  public KeyedCommit commitKeyed(long readVersion, KeyedChange change,
-      List<StagedFragments> fragments, Map<String, String> properties) {
-    return t.commitKeyed(readVersion, change, fragments, properties);
-  }
-
-  @Override
   public VersionProperties properties(long version) {
     return t.properties(version);
   }
@@ -94,33 +80,13 @@ public final class SharedTableHandle implements LanceTable {
   }
 
   @Override
-  public TableStats stats() {
-    return t.stats();
+  public Optional<KeyedWrites> keyedWrites() {
+    return t.keyedWrites();
   }
 
   @Override
-  public void compact(long targetRowsPerFragment, double deletedRatio) {
-    t.compact(targetRowsPerFragment, deletedRatio);
-  }
-
-  @Override
-  public List<IndexState> indices() {
-    return t.indices();
-  }
-
-  @Override
-  public void createIndex(IndexSpec spec) {
-    t.createIndex(spec);
-  }
-
-  @Override
-  public void optimizeIndices(int mergeDeltas) {
-    t.optimizeIndices(mergeDeltas);
-  }
-
-  @Override
-  public long cleanupVersions(long keepFromVersion) {
-    return t.cleanupVersions(keepFromVersion);
+  public Optional<TableMaintenance> maintenance() {
+    return t.maintenance();
   }
 
   @Override
