@@ -27,7 +27,7 @@ class TableAdapterLookupTest {
         .tableUri("s3://AKIA:secret@bucket/items.lance").writerId("w").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("io.github.lancesink:lance-sink-lance")
-        .hasMessageContaining("LanceSinkBuilder.table(")
+        .hasMessageContaining("LanceSink.Builder.table(")
         .hasMessageNotContaining("secret");
   }
 

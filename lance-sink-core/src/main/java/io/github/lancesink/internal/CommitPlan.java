@@ -66,7 +66,7 @@ interface CommitPlan {
       return new Outcome(done.version(), done.removedRows(), done.absentDeletes());
     }
 
-    /** The port's keyed writes; {@code LanceSinkBuilder.build()} has checked they exist. */
+    /** The port's keyed writes; {@code LanceSink.Builder.build()} has checked they exist. */
     private static KeyedWrites keyed(LanceTable table) {
       return table.keyedWrites().orElseThrow(() -> new IllegalStateException(
           Capabilities.missing(table, "keyed writes", "keyedWrites()")));

@@ -37,6 +37,6 @@ public final class TablePorts {
         + " found by java.util.ServiceLoader, and there is none on the classpath. Fix: add the"
         + " dependency " + LANCE_ARTIFACT + " (the real Lance adapter, same version as"
         + " lance-sink-core; the lance-sink-bom aligns them), or pass a table port with"
-        + " LanceSinkBuilder.table(..) instead of tableUri(..).");
+        + " LanceSink.Builder.table(..) instead of tableUri(..).");
   }
 }

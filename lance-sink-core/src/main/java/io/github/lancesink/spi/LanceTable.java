@@ -23,7 +23,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * creation, staging, the append commit, revert and scan. What only some sinks need comes as
  * optional capabilities, each a small interface handed out by a getter (as Delta Kernel's {@code
  * Engine} hands out handlers): {@link #keyedWrites()} and {@link #maintenance()}. A sink whose
- * settings need a capability the port lacks is refused at {@code LanceSinkBuilder.build()},
+ * settings need a capability the port lacks is refused at {@code LanceSink.Builder.build()},
  * naming the port and the capability. A capability added later is another such getter, whose
  * default returns empty.
  *
@@ -155,7 +155,7 @@ public interface LanceTable extends AutoCloseable {
 
   /**
    * Keyed writes ({@code upsert}, {@code cdc}, {@code replaceGroups}), when this port supports
-   * them. {@code LanceSinkBuilder.build()} refuses a keyed {@code WriteMode} on a port that
+   * them. {@code LanceSink.Builder.build()} refuses a keyed {@code WriteMode} on a port that
    * returns empty, so a missing capability is never found at run time. The default has none.
    *
    * @since 0.1.0
@@ -166,7 +166,7 @@ public interface LanceTable extends AutoCloseable {
 
   /**
    * Table maintenance (stats, compaction, indices, version cleanup), when this port supports it.
-   * {@code LanceSinkBuilder.build()} refuses an {@code OptimizePolicy} other than {@code never()}
+   * {@code LanceSink.Builder.build()} refuses an {@code OptimizePolicy} other than {@code never()}
    * on a port that returns empty. The default has none.
    *
    * @since 0.1.0

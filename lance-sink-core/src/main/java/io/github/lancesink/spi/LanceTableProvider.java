@@ -7,7 +7,7 @@ import java.util.Map;
  * provider through {@link java.util.ServiceLoader}: the real Lance adapter, {@code
  * io.github.lancesink:lance-sink-lance}, registers one in {@code
  * META-INF/services/io.github.lancesink.spi.LanceTableProvider}. Without a provider on the
- * classpath, pass a port explicitly with {@code LanceSinkBuilder.table(..)}.
+ * classpath, pass a port explicitly with {@code LanceSink.Builder.table(..)}.
  *
  * <p>An implementation needs a public no-argument constructor. When several providers are on the
  * classpath, the sink uses the first whose {@link #supports} accepts the URI.
