@@ -48,6 +48,31 @@ final class ChildJvm {
     }
   }
 
+  /**
+   * Like {@link #awaitMarker}, for a kill at a random moment: returns false instead of failing
+   * when the child finished the whole stream (exit 0) before reaching {@code marker}, which
+   * happens when the earlier kills left fewer batches than the one aimed at.
+   */
+  static boolean awaitMarkerOrDone(Process p, Path marker, Duration timeout, Path log)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(marker)) {
+      if (!p.isAlive()) {
+        if (p.exitValue() == 0) {
+          return false;
+        }
+        throw new AssertionError("child exited with " + p.exitValue() + " before reaching its"
+            + " crash point; log " + log + ":\n" + tail(log));
+      }
+      if (System.nanoTime() > deadline) {
+        p.destroyForcibly().waitFor();
+        throw new AssertionError("child did not reach its crash point; log:\n" + tail(log));
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    return true;
+  }
+
   /** SIGKILL on Linux: no shutdown hooks, no finally blocks. */
   static void kill9(Process p) throws InterruptedException {
     p.destroyForcibly();
