@@ -1,6 +1,7 @@
 package io.github.lancesink.bench;
 
 import io.github.lancesink.LanceSinkSettings;
+import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.spark.LanceForeachBatch;
 import io.github.lancesink.spark.internal.ConvertProbe;
 import java.nio.file.Files;
@@ -57,6 +58,10 @@ final class SparkThroughputBench {
             .tableUri(work.resolve("spark.lance").toString())
             .writerId("bench")
             .vectorColumn("vector", dim)
+            // no maintenance: the baselines build no index, and the default policy's background
+            // index build would compete for the 2 cores and hold back writes (500k unindexed
+            // rows per batch is above its 2x-of-100k stop)
+            .optimizePolicy(OptimizePolicy.never())
             .build())
         .build();
     double[][] sec = new double[5][reps]; // A, Spark, B, Spark scan only, Spark convert only
@@ -145,7 +150,8 @@ final class SparkThroughputBench {
             + " vector checks in the tasks, fragment writes, ledger check and the commit with the"
             + " marker on the driver); B, collectAsList of the cached rows, building Arrow"
             + " batches on the driver and Dataset.write APPEND.")
-        .note("Each path appends one batch per rep to its own table (3 tables).")
+        .note("Each path appends one batch per rep to its own table (3 tables). The sink runs"
+            + " with OptimizePolicy.never(): no path builds an index or compacts.")
         .note(String.format("Where the Spark call's time goes (medians, Spark listener): its"
             + " job %.3f s wall, longest task %.3f s; the rest of the call (%.3f s) is the"
             + " driver: planning, ledger check, commit. (The tasks' executorCpuTime, %.3f s, misses"
