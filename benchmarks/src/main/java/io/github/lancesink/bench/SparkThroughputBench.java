@@ -40,6 +40,7 @@ final class SparkThroughputBench {
     int rows = Integer.getInteger("bench.spark.rows", 500_000);
     int dim = Integer.getInteger("bench.spark.dim", 128);
     int reps = Integer.getInteger("bench.spark.reps", 5);
+    String loadBefore = loadAverage();
     Path work = Files.createTempDirectory("lance-sink-spark-tp-bench");
     SparkSession spark = SparkBenchSupport.session();
     ExecutorService pool = Executors.newFixedThreadPool(PARTS);
@@ -102,7 +103,8 @@ final class SparkThroughputBench {
       pool.shutdownNow();
       df.unpersist(true);
     }
-    report(rows, dim, reps, sec, split);
+    report(rows, dim, reps, sec, split, loadBefore + " at the start, " + loadAverage()
+        + " at the end");
     AppendBench.deleteTree(work);
     spark.stop();
   }
@@ -114,8 +116,18 @@ final class SparkThroughputBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void report(int rows, int dim, int reps, double[][] sec, double[][] split)
-      throws Exception {
+  /** The 1, 5 and 15 minute load averages (the host is shared; read the numbers with them). */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static void report(int rows, int dim, int reps, double[][] sec, double[][] split,
+      String load) throws Exception {
     double[] ratioA = new double[reps];
     double[] ratioB = new double[reps];
     for (int r = 0; r < reps; r++) {
@@ -159,6 +171,7 @@ final class SparkThroughputBench {
             + " own threads.)",
             Results.median(split[0]), Results.median(split[1]),
             Results.median(sec[1]) - Results.median(split[0]), Results.median(split[2])))
+        .note("Load average (1, 5, 15 min): " + load + ".")
         .write("spark-vs-raw");
   }
 
