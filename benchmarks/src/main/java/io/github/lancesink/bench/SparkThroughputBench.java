@@ -33,6 +33,9 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class SparkThroughputBench {
   private static final int PARTS = 2;
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   private SparkThroughputBench() {}
 
@@ -67,6 +70,7 @@ final class SparkThroughputBench {
         .build();
     double[][] sec = new double[5][reps]; // A, Spark, B, Spark scan only, Spark convert only
     double[][] split = new double[3][reps]; // Spark: jobs' wall, longest task, tasks' CPU
+    double[][] cpu = new double[2][reps]; // process CPU seconds of A and of Spark
     SparkJobTimer timer = new SparkJobTimer();
     spark.sparkContext().addSparkListener(timer);
     try (BufferAllocator alloc = new RootAllocator();
@@ -80,11 +84,15 @@ final class SparkThroughputBench {
       scanOnly(df);
       ConvertProbe.convertOnly(df, "vector", dim, rows);
       for (int r = 0; r < reps; r++) {
+        long c0 = OS.getProcessCpuTime();
         sec[0][r] = SparkBaselines.parallelAppend(alloc, uriA, tableA, input, pool);
+        cpu[0][r] = (OS.getProcessCpuTime() - c0) / 1e9;
         timer.reset();
+        c0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         fn.call(df, r + 1L);
         sec[1][r] = (System.nanoTime() - t0) / 1e9;
+        cpu[1][r] = (OS.getProcessCpuTime() - c0) / 1e9;
         timer.settle(1);
         split[0][r] = timer.jobSec();
         split[1][r] = timer.maxTaskSec();
@@ -103,7 +111,7 @@ final class SparkThroughputBench {
       pool.shutdownNow();
       df.unpersist(true);
     }
-    report(rows, dim, reps, sec, split, loadBefore + " at the start, " + loadAverage()
+    report(rows, dim, reps, sec, split, cpu, loadBefore + " at the start, " + loadAverage()
         + " at the end");
     AppendBench.deleteTree(work);
     spark.stop();
@@ -127,7 +135,7 @@ final class SparkThroughputBench {
   }
 
   private static void report(int rows, int dim, int reps, double[][] sec, double[][] split,
-      String load) throws Exception {
+      double[][] cpu, String load) throws Exception {
     double[] ratioA = new double[reps];
     double[] ratioB = new double[reps];
     for (int r = 0; r < reps; r++) {
@@ -171,6 +179,10 @@ final class SparkThroughputBench {
             + " own threads.)",
             Results.median(split[0]), Results.median(split[1]),
             Results.median(sec[1]) - Results.median(split[0]), Results.median(split[2])))
+        .note(String.format("Process CPU (medians, all threads incl. Lance's native ones): A"
+            + " %.3f s (%.2f of the 2 cores over its wall time), Spark %.3f s (%.2f cores).",
+            Results.median(cpu[0]), Results.median(cpu[0]) / Results.median(sec[0]),
+            Results.median(cpu[1]), Results.median(cpu[1]) / Results.median(sec[1])))
         .note("Load average (1, 5, 15 min): " + load + ".")
         .write("spark-vs-raw");
   }
