@@ -28,10 +28,7 @@ final class FrozenMerge {
     if (ids.isEmpty() || ids.size() != stats.fragments()) {
       return List.of(); // the port reports no ids: never guess
     }
-    int first = ids.size();
-    while (first > 0 && ids.get(first - 1) > floor) {
-      first--;
-    }
+    int first = firstAfter(ids, floor);
     int after = ids.size() - first;
     int tailAfter = Math.min(tail, after);
     int end = ids.size() - tailAfter; // indexed fragments after the floor: [first, end)
@@ -50,5 +47,27 @@ final class FrozenMerge {
       return ids.subList(first, end);
     }
     return List.of();
+  }
+
+  /**
+   * The unindexed tail ({@code tail} newest fragments) after the floor, or an empty list when
+   * the port reports no ids: the cheapest merge beside a build (no index remap).
+   */
+  static List<Long> tailAfterFloor(TableStats stats, long floor, int tail) {
+    List<Long> ids = stats.fragmentIds();
+    if (ids.isEmpty() || ids.size() != stats.fragments()) {
+      return List.of();
+    }
+    List<Long> tailIds = ids.subList(ids.size() - tail, ids.size());
+    return tailIds.subList(firstAfter(tailIds, floor), tailIds.size());
+  }
+
+  /** Index of the first id above {@code floor} (ids grow in dataset order: a suffix). */
+  private static int firstAfter(List<Long> ids, long floor) {
+    int first = ids.size();
+    while (first > 0 && ids.get(first - 1) > floor) {
+      first--;
+    }
+    return first;
   }
 }

@@ -212,8 +212,7 @@ public final class MaintenancePlanner {
       // beside a build stay cheap. (Refreshing into the newest delta there, to keep the
       // fragments after the build's floor in one segment, rewrote that growing delta every time:
       // 0.9-2.4 s per refresh in the benchmark, with writes stalled behind it.)
-      int merge = deltas + 1 > indexing.maxDeltas() ? deltas + 1 : 0;
-      add(intents, now, new MaintenanceIntent.OptimizeIndices(merge));
+      add(intents, now, refresh(deltas));
     }
     long keepFrom = stats.version() - retention.retainVersions() + 1;
     if (keepFrom > 1 && keepFrom - cleanedTo >= cleanupStep()) {
@@ -243,8 +242,7 @@ public final class MaintenancePlanner {
     if (when.maxFragments() > 0 && stats.fragments() >= Math.max(2, when.maxFragments() * 3L / 4)) {
       if (lanes.frozen()) {
         int unindexed = vector.isEmpty() ? (int) stats.fragments() : tail;
-        List<Long> after = haveIds ? afterFloor(ids.subList(ids.size() - unindexed, ids.size()),
-            lanes.readFloor()) : List.of();
+        List<Long> after = FrozenMerge.tailAfterFloor(stats, lanes.readFloor(), unindexed);
         // the unindexed tail after the build's floor first (no remap); indexed ones only when
         // the tail has nothing to merge
         List<Long> merge = after.size() >= 2 ? after
@@ -264,20 +262,15 @@ public final class MaintenancePlanner {
     }
     if (vector.isPresent() && when.maxUnindexedRows() > 0
         && stats.unindexedRows() > when.maxUnindexedRows() * 3 / 2) {
-      int deltas = vector.get().deltas();
-      add(intents, now, new MaintenanceIntent.OptimizeIndices(
-          deltas + 1 > indexing.maxDeltas() ? deltas + 1 : 0));
+      add(intents, now, refresh(vector.get().deltas()));
     }
     return new MaintenanceIntent.Plan(List.of(MaintenanceTrigger.STALL), intents);
   }
 
-  /** The ids in {@code ids} above {@code floor} (a suffix: ids grow in dataset order). */
-  private static List<Long> afterFloor(List<Long> ids, long floor) {
-    int first = ids.size();
-    while (first > 0 && ids.get(first - 1) > floor) {
-      first--;
-    }
-    return ids.subList(first, ids.size());
+  /** A refresh into a new delta, or merging every segment once there are too many. */
+  private MaintenanceIntent.OptimizeIndices refresh(int deltas) {
+    int merge = deltas + 1 > indexing.maxDeltas() ? deltas + 1 : 0;
+    return new MaintenanceIntent.OptimizeIndices(merge);
   }
 
   /**
