@@ -7,9 +7,14 @@ import io.github.lancesink.spark.TableFactory;
 import io.github.lancesink.spi.LanceTable;
 import io.github.lancesink.spi.StagedFragments;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.spark.api.java.function.Function2;
@@ -25,6 +30,13 @@ import org.apache.spark.sql.catalyst.InternalRow;
 public final class PartitionWriter
     implements Function2<Integer, Iterator<InternalRow>, Iterator<PartitionResult>> {
   private static final long serialVersionUID = 1L;
+
+  /** Threads that run Lance's fragment writes while task threads convert rows (per JVM). */
+  private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "lance-sink-fragment-writer");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final TableFactory tables;
   private final RowLayout layout;
@@ -71,8 +83,8 @@ public final class PartitionWriter
       }
       StagedFragments staged;
       try {
-        staged = table.writeFragments(validating);
-      } catch (RuntimeException e) {
+        staged = writeOverlapped(table, validating, allocator);
+      } catch (IOException | RuntimeException e) {
         if (validating.failure() != null) {
           return invalid(partition, validating.failure(), checks);
         }
@@ -91,6 +103,88 @@ public final class PartitionWriter
           reader.deletes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes the validated batches with the conversion overlapped: Lance encodes on a writer
+   * thread while this (the task's) thread converts and validates the next batch, handing it
+   * over through a {@link HandoffReader} of depth 1. Converting inside Lance's pull instead
+   * serialized the two (see the engineering notes, issue 15). A failure of the rows (invalid
+   * or an upstream error) aborts the write, so nothing is staged; it is rethrown here as the
+   * cause, not the write's echo of it.
+   */
+  private static StagedFragments writeOverlapped(LanceTable table, ValidatingReader validating,
+      BufferAllocator allocator) throws IOException {
+    HandoffReader handoff = new HandoffReader(allocator, validating.schema(), 1);
+    Future<StagedFragments> write = WRITERS.submit(() -> {
+      try {
+        return table.writeFragments(handoff);
+      } finally {
+        handoff.close(); // stops the producer if Lance stopped pulling early
+      }
+    });
+    Throwable rowsFailed = null;
+    try {
+      while (validating.loadNextBatch() && handoff.put(validating.getVectorSchemaRoot())) {
+        // each put moves the batch's buffers; the reader refills its emptied vectors
+      }
+      handoff.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      rowsFailed = e;
+      handoff.fail(e);
+    } catch (InterruptedException e) {
+      rowsFailed = e;
+      handoff.fail(e);
+      Thread.currentThread().interrupt();
+    }
+    StagedFragments staged;
+    try {
+      staged = awaitWriter(write); // the allocator outlives the writer
+    } catch (RuntimeException | Error writeFailed) {
+      if (rowsFailed == null) {
+        throw writeFailed;
+      }
+      staged = null; // the write failed because the rows did: report the rows' failure
+    }
+    if (rowsFailed instanceof IOException io) {
+      throw io;
+    }
+    if (rowsFailed instanceof RuntimeException re) {
+      throw re;
+    }
+    if (rowsFailed instanceof Error err) {
+      throw err;
+    }
+    if (rowsFailed != null) {
+      throw new InterruptedIOException("the task was interrupted while writing fragments");
+    }
+    return staged;
+  }
+
+  /** Waits for the writer thread even when interrupted; rethrows the write's failure. */
+  private static StagedFragments awaitWriter(Future<StagedFragments> write) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return write.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -80,6 +80,14 @@ final class RowArrowReader extends ArrowReader {
     if (vector != null) {
       vector.reset();
     }
+    for (FieldVector v : root.getFieldVectors()) {
+      if (v.getValueCapacity() == 0) {
+        // the previous batch's buffers were handed over (HandoffReader): size them once for a
+        // whole batch instead of doubling from the smallest allocation
+        v.setInitialCapacity(batchRows);
+        v.allocateNew();
+      }
+    }
     List<long[]> badLength = null; // {row, found length}
     List<Integer> badChange = null;
     int n = 0;
