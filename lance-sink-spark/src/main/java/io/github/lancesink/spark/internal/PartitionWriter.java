@@ -31,6 +31,10 @@ public final class PartitionWriter
     implements Function2<Integer, Iterator<InternalRow>, Iterator<PartitionResult>> {
   private static final long serialVersionUID = 1L;
 
+  /** The largest Arrow memory one task of this JVM has held (diagnostics, see below). */
+  private static final java.util.concurrent.atomic.AtomicLong PEAK_TASK_ARROW_BYTES =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /** Threads that run Lance's fragment writes while task threads convert rows (per JVM). */
   private static final ExecutorService WRITERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "lance-sink-fragment-writer");
@@ -63,7 +67,7 @@ public final class PartitionWriter
       return PartitionResult.empty(partition);
     }
     RowChecks checks = new RowChecks(layout.vectorColumn(), identityColumns);
-    try (BufferAllocator allocator = new RootAllocator(Long.MAX_VALUE);
+    try (BufferAllocator allocator = new PeakRecordingAllocator();
         RowArrowReader reader = new RowArrowReader(allocator, rows, layout, checks, batchRows);
         LanceTable table = tables.open()) {
       ValidatingReader validating = new ValidatingReader(reader, checks, batchId);
@@ -185,6 +189,33 @@ public final class PartitionWriter
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * The most Arrow memory (bytes) any task in this JVM held at once since the last {@link
+   * #resetPeakTaskArrowBytes()}: the batch being converted, the one queued and the one Lance
+   * encodes. Diagnostics for benchmarks and tests in local mode, where tasks share the JVM.
+   */
+  public static long peakTaskArrowBytes() {
+    return PEAK_TASK_ARROW_BYTES.get();
+  }
+
+  /** Starts a new {@link #peakTaskArrowBytes()} measurement. */
+  public static void resetPeakTaskArrowBytes() {
+    PEAK_TASK_ARROW_BYTES.set(0);
+  }
+
+  /** A task's allocator that records its peak in {@link #peakTaskArrowBytes()} on close. */
+  private static final class PeakRecordingAllocator extends RootAllocator {
+    PeakRecordingAllocator() {
+      super(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void close() {
+      PEAK_TASK_ARROW_BYTES.accumulateAndGet(getPeakMemoryAllocation(), Math::max);
+      super.close();
     }
   }
 

@@ -15,8 +15,10 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.execution.arrow.ArrowWriter;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Streams one partition's rows as Arrow record batches of at most {@code batchRows} rows. The
@@ -27,6 +29,9 @@ import org.apache.spark.sql.execution.arrow.ArrowWriter;
  * row other than {@code insert} is a violation too. Only one batch is held at a time.
  */
 final class RowArrowReader extends ArrowReader {
+  /** Arrow buffers are little-endian; Spark stores floats in the platform's order. */
+  private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
   private final Iterator<InternalRow> rows;
   private final RowLayout layout;
   private final RowChecks checks;
@@ -167,6 +172,9 @@ final class RowArrowReader extends ArrowReader {
     while (data.getValueCapacity() < base + dim) {
       data.reAlloc();
     }
+    if (LITTLE_ENDIAN && a instanceof UnsafeArrayData u && copyUnsafe(u, data, base, dim)) {
+      return;
+    }
     boolean nulls = false;
     for (int j = 0; j < dim && !nulls; j++) {
       nulls = a.isNullAt(j);
@@ -186,6 +194,28 @@ final class RowArrowReader extends ArrowReader {
         data.set(base + j, a.getFloat(j));
       }
     }
+  }
+
+  /**
+   * Spark's own array format (what scans and most expressions produce): reads its null bitmap a
+   * word at a time and, when no element is null, copies the floats straight from Spark's memory
+   * into the Arrow buffer, with no per-element call and no temporary array. Returns false, having
+   * written nothing, when an element is null (the caller's per-element path reports it).
+   */
+  private static boolean copyUnsafe(UnsafeArrayData a, Float4Vector data, int base, int dim) {
+    Object obj = a.getBaseObject();
+    long offset = a.getBaseOffset();
+    long words = (dim + 63L) / 64;
+    for (long w = 0; w < words; w++) {
+      if (Platform.getLong(obj, offset + 8 + w * 8) != 0) {
+        return false;
+      }
+    }
+    long header = UnsafeArrayData.calculateHeaderPortionInBytes(dim);
+    Platform.copyMemory(obj, offset + header, null,
+        data.getDataBuffer().memoryAddress() + (long) base * Float.BYTES, (long) dim * Float.BYTES);
+    setValid(data.getValidityBuffer(), base, dim);
+    return true;
   }
 
   /** Marks {@code count} values from {@code from} as valid, whole bytes at a time. */

@@ -64,4 +64,48 @@ class RowArrowReaderVectorCopyTest {
       }
     }
   }
+  /**
+   * Purpose: the direct copy from Spark's UnsafeArrayData (issue 15) reads every word of the
+   * null bitmap: a null element past the first 64 still takes the per-element path. Steps:
+   * 3 rows of 130-d vectors in Spark's unsafe format; row 1 has element 70 set null. Pass:
+   * rows 0 and 2 arrive bit-exact, row 1's element 70 is null and its others are kept.
+   */
+  @Test
+  void unsafeArraysCopyDirectlyAndNullsPastTheFirstWordAreSeen() throws Exception {
+    int dim = 130;
+    StructType schema = new StructType().add("id", DataTypes.LongType)
+        .add("vector", DataTypes.createArrayType(DataTypes.FloatType));
+    RowLayout layout = RowLayout.plan(schema, "vector", dim, "UTC");
+    List<InternalRow> rows = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      float[] v = new float[dim];
+      for (int j = 0; j < dim; j++) {
+        v[j] = i * 1000 + j + 0.25f;
+      }
+      UnsafeArrayData u = UnsafeArrayData.fromPrimitiveArray(v);
+      if (i == 1) {
+        u.setNullAt(70);
+      }
+      rows.add(new GenericInternalRow(new Object[] {(long) i, u}));
+    }
+    try (BufferAllocator alloc = new RootAllocator();
+        RowArrowReader reader = new RowArrowReader(alloc, rows.iterator(), layout,
+            new RowChecks("vector", List.of()), 8_192)) {
+      assertThat(reader.loadNextBatch()).isTrue();
+      Float4Vector data = (Float4Vector) ((FixedSizeListVector) reader.getVectorSchemaRoot()
+          .getVector("vector")).getDataVector();
+      assertThat(data.getValueCount()).isEqualTo(3 * dim);
+      for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < dim; j++) {
+          int k = i * dim + j;
+          if (i == 1 && j == 70) {
+            assertThat(data.isNull(k)).as("element %d", k).isTrue();
+          } else {
+            assertThat(data.isNull(k)).as("element %d", k).isFalse();
+            assertThat(data.get(k)).as("element %d", k).isEqualTo(i * 1000 + j + 0.25f);
+          }
+        }
+      }
+    }
+  }
 }
