@@ -84,7 +84,8 @@ final class SparkDriverMemoryBench {
         + " executor threads); retained heap is used heap after full GCs minus the baseline after"
         + " a warm-up batch. local[2]: executors share the JVM, so peak heap is not reported.")
         .note("Peak Arrow per task: the most off-heap Arrow memory one task's allocator held"
-            + " (the batch being converted, the one queued for Lance and the one Lance encodes;"
+            + " (the batch being converted, the one queued for Lance and those Lance's encoder"
+            + " still references until it writes them out;"
             + " " + io.github.lancesink.spark.LanceSinkOptions.DEFAULT_ARROW_BATCH_ROWS
             + " rows per record batch). Lance's own native buffers are not counted.")
         .note("Sink with OptimizePolicy.never() (the write path only). Load average at the end: "

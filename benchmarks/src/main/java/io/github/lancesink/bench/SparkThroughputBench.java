@@ -174,9 +174,9 @@ final class SparkThroughputBench {
             + " with OptimizePolicy.never(): no path builds an index or compacts.")
         .note(String.format("Where the Spark call's time goes (medians, Spark listener): its"
             + " job %.3f s wall, longest task %.3f s; the rest of the call (%.3f s) is the"
-            + " driver: planning, ledger check, commit. (The tasks' executorCpuTime, %.3f s, misses"
-            + " the Arrow conversion: Lance pulls the C stream, and so runs the conversion, on its"
-            + " own threads.)",
+            + " driver: planning, ledger check, commit. (The tasks' executorCpuTime, %.3f s, counts"
+            + " the Arrow conversion, which runs on the task threads while Lance encodes the"
+            + " previous batch on a writer thread; Lance's encoding is not in it.)",
             Results.median(split[0]), Results.median(split[1]),
             Results.median(sec[1]) - Results.median(split[0]), Results.median(split[2])))
         .note(String.format("Process CPU (medians, all threads incl. Lance's native ones): A"
