@@ -30,7 +30,9 @@ import org.apache.spark.storage.StorageLevel;
  * commit bigger instead of lowering the rate (the earlier version generated 2,000 rows per
  * commit and reached 460 rows/s). System properties: bench.spark.freshness.seconds (60),
  * bench.spark.freshness.rates (2000,10000 rows/s), bench.spark.freshness.triggers (1,5 s),
- * bench.spark.freshness.commit-ms (1000: the producer's commit interval), bench.spark.dim (128).
+ * bench.spark.freshness.commit-ms (1000: the producer's commit interval),
+ * bench.spark.freshness.policies (default; "default,never" adds OptimizePolicy.never() cells),
+ * bench.spark.dim (128).
  */
 final class SparkFreshnessBench {
   private SparkFreshnessBench() {}
@@ -42,10 +44,12 @@ final class SparkFreshnessBench {
     List<Integer> rates = ints(System.getProperty("bench.spark.freshness.rates", "2000,10000"));
     List<Integer> triggers = ints(System.getProperty("bench.spark.freshness.triggers", "1,5"));
     int commitMs = Integer.getInteger("bench.spark.freshness.commit-ms", 1_000);
+    List<String> policies =
+        List.of(System.getProperty("bench.spark.freshness.policies", "default").split(","));
     int dim = Integer.getInteger("bench.spark.dim", 128);
     SparkSession spark = SparkBenchSupport.session();
     Results table = new Results("Spark change-feed freshness (" + seconds + " s per cell, "
-            + dim + "-d, producer commits every " + commitMs + " ms)", "target rows/s",
+            + dim + "-d, producer commits every " + commitMs + " ms)", "policy", "target rows/s",
         "achieved rows/s", "trigger s", "batches", "p50 lag ms", "p99 lag ms", "max lag ms",
         "target p99 ms", "met", "sink p50 ms", "sink p99 ms");
     for (int rate : rates) {
@@ -55,15 +59,20 @@ final class SparkFreshnessBench {
           .persist(StorageLevel.MEMORY_ONLY());
       pool.count();
       for (int trigger : triggers) {
-        Cell c = runCell(spark, pool, poolRows, rate, trigger, seconds, commitMs, dim);
-        long target = trigger * 1_000L + 1_000;
-        table.row(rate, Math.round(c.achieved), trigger, c.lags.size(), pct(c.lags, 0.50),
-            pct(c.lags, 0.99), c.lags.isEmpty() ? 0 : c.lags.get(c.lags.size() - 1), target,
-            !c.lags.isEmpty() && pct(c.lags, 0.99) <= target ? "yes" : "no",
-            pct(c.sink, 0.50), pct(c.sink, 0.99));
-        System.out.printf("FreshnessBench rate %d (achieved %.0f) trigger %d s: %d batches,"
-            + " p50 %d ms, p99 %d ms%n", rate, c.achieved, trigger, c.lags.size(),
-            pct(c.lags, 0.50), pct(c.lags, 0.99));
+        for (String policy : policies) {
+          String name = policy.trim();
+          Cell c = runCell(spark, pool, poolRows, rate, trigger, seconds, commitMs, dim,
+              !name.equals("never"));
+          long target = trigger * 1_000L + 1_000;
+          long p99 = pct(c.lags, 0.99);
+          table.row(name, rate, Math.round(c.achieved), trigger, c.lags.size(),
+              pct(c.lags, 0.50), p99, c.lags.isEmpty() ? 0 : c.lags.get(c.lags.size() - 1),
+              target, !c.lags.isEmpty() && p99 <= target ? "yes" : "no", pct(c.sink, 0.50),
+              pct(c.sink, 0.99));
+          System.out.printf("FreshnessBench %s rate %d (achieved %.0f) trigger %d s: %d"
+              + " batches, p50 %d ms, p99 %d ms, sink p50 %d ms%n", name, rate, c.achieved,
+              trigger, c.lags.size(), pct(c.lags, 0.50), p99, pct(c.sink, 0.50));
+        }
       }
       pool.unpersist(true);
     }
@@ -75,8 +84,9 @@ final class SparkFreshnessBench {
         .note("The producer runs in the same JVM and Spark session (local[2]) as the stream, so"
             + " its Delta commits share the 2 cores with the stream's batches; rows come from a"
             + " pool generated and cached before the timer, ids shifted per commit.")
-        .note("The sink runs with the default OptimizePolicy (background maintenance on), as a"
-            + " production stream would.")
+        .note("Policy default: the default OptimizePolicy (background maintenance on, as a"
+            + " production stream runs); never: OptimizePolicy.never(), which isolates what"
+            + " maintenance costs the stream on the same cores.")
         .note("Load average (1, 5, 15 min) at the end: " + SparkThroughputBench.loadAverage()
             + ".")
         .write("spark-freshness");
@@ -87,18 +97,21 @@ final class SparkFreshnessBench {
   record Cell(double achieved, List<Long> lags, List<Long> sink) {}
 
   private static Cell runCell(SparkSession spark, Dataset<Row> pool, int poolRows, int rate,
-      int trigger, int seconds, int commitMs, int dim) throws Exception {
+      int trigger, int seconds, int commitMs, int dim, boolean maintain) throws Exception {
     REPORTS.clear();
     Path work = Files.createTempDirectory("lance-sink-spark-fresh-bench");
     String delta = work.resolve("delta").toString();
     spark.sql("CREATE TABLE delta.`" + delta + "` (id BIGINT, name STRING, vector ARRAY<FLOAT>)"
         + " USING delta TBLPROPERTIES (delta.enableChangeDataFeed = true)");
+    LanceSinkSettings.Builder settings = LanceSinkSettings.builder()
+        .tableUri(work.resolve("fresh.lance").toString())
+        .writerId("fresh-bench")
+        .vectorColumn("vector", dim);
+    if (!maintain) {
+      settings.optimizePolicy(io.github.lancesink.policy.OptimizePolicy.never());
+    }
     LanceForeachBatch fn = LanceForeachBatch.builder()
-        .settings(LanceSinkSettings.builder()
-            .tableUri(work.resolve("fresh.lance").toString())
-            .writerId("fresh-bench")
-            .vectorColumn("vector", dim)
-            .build())
+        .settings(settings.build())
         .listener(REPORTS::add).build();
     StreamingQuery q = spark.readStream().format("delta").option("readChangeFeed", "true")
         .option("startingVersion", "0").load(delta)

@@ -26,7 +26,9 @@ import org.apache.spark.unsafe.Platform;
  * {@code FixedSizeList<float32>[dim]}. Rows whose vector has the wrong length are recorded as
  * violations in the shared {@link RowChecks} (null vectors and NaN are left to the core's own
  * checks, which the caller runs through {@code ValidatingReader}). In append mode a change-feed
- * row other than {@code insert} is a violation too. Only one batch is held at a time.
+ * row other than {@code insert} is a violation too. It fills one batch at a time; {@link
+ * PartitionWriter} hands each filled batch's buffers on to Lance's writer thread and this
+ * reader sizes its emptied vectors anew for the next batch.
  */
 final class RowArrowReader extends ArrowReader {
   /** Arrow buffers are little-endian; Spark stores floats in the platform's order. */
