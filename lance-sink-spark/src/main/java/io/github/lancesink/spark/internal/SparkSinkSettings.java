@@ -106,6 +106,42 @@ public record SparkSinkSettings(
     return new Resolved(b.build(), batchRows);
   }
 
+  /**
+   * The distributed maintenance settings: {@code explicit} when given, else from {@link
+   * LanceSinkOptions#MAINTENANCE_EXECUTION} and its two companion keys (writer option, then
+   * session conf), else null (driver mode).
+   */
+  public io.github.lancesink.spark.DistributedMaintenance distributed(SparkSession session,
+      io.github.lancesink.spark.DistributedMaintenance explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    String execution = value(session, LanceSinkOptions.MAINTENANCE_EXECUTION);
+    if (execution == null) {
+      return null;
+    }
+    switch (execution.trim().toLowerCase(Locale.ROOT)) {
+      case "driver":
+        return null;
+      case "distributed":
+        break;
+      default:
+        throw new IllegalArgumentException("Option " + LanceSinkOptions.MAINTENANCE_EXECUTION
+            + " must be 'driver' or 'distributed', was '" + execution + "'");
+    }
+    io.github.lancesink.spark.DistributedMaintenance.Builder b =
+        io.github.lancesink.spark.DistributedMaintenance.builder();
+    String pool = value(session, LanceSinkOptions.MAINTENANCE_POOL);
+    if (pool != null) {
+      b.pool(pool.trim());
+    }
+    String tasks = value(session, LanceSinkOptions.MAINTENANCE_MAX_TASKS);
+    if (tasks != null) {
+      b.maxConcurrentTasks(integer(LanceSinkOptions.MAINTENANCE_MAX_TASKS, tasks));
+    }
+    return b.build();
+  }
+
   @Override
   public String toString() {
     return "SparkSinkSettings{" + sink + (tableFactory != null ? ", table=" + tableFactory : "")
