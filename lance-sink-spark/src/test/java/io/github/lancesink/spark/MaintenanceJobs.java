@@ -140,6 +140,28 @@ final class MaintenanceJobs extends SparkListener {
     return ids;
   }
 
+  /**
+   * The table's shape at {@code version}: fragments, and rows outside the vector index (-1
+   * while there is no vector index).
+   */
+  static long[] shapeAt(String uri, long version) throws Exception {
+    try (BufferAllocator a = new RootAllocator();
+        org.lance.Dataset ds = org.lance.Dataset.open(uri, a);
+        org.lance.Dataset at = ds.checkoutVersion(version)) {
+      long physical = 0;
+      for (org.lance.Fragment f : at.getFragments()) {
+        physical += f.metadata().getPhysicalRows();
+      }
+      long indexed = -1;
+      for (org.lance.index.IndexDescription d : at.describeIndices()) {
+        if (d.getIndexType().toUpperCase(java.util.Locale.ROOT).contains("IVF")) {
+          indexed = Math.max(indexed, d.getRowsIndexed());
+        }
+      }
+      return new long[] {at.getFragments().size(), indexed < 0 ? -1 : physical - indexed};
+    }
+  }
+
   /** The operation names of versions (from, to], e.g. Append, Rewrite, CreateIndex. */
   static List<String> operations(String uri, long from, long to) throws Exception {
     List<String> out = new ArrayList<>();
