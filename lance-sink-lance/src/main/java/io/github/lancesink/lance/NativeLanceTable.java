@@ -44,7 +44,7 @@ public final class NativeLanceTable implements LanceTable {
   private final NativeKeyed keyed = new NativeKeyed(this);
   /** Storage options for commits on object stores, or null for local paths (see below). */
   private final Map<String, String> commitOptions;
-  /** Splits compaction and index builds into tasks for workers, or null (all runs here). */
+  /** Compaction, merges and index builds: here, or split into tasks for workers. */
   private final SplitMaintenance split;
   private Dataset dataset; // null until opened or created
   private boolean closed;
@@ -75,7 +75,7 @@ public final class NativeLanceTable implements LanceTable {
     this.storageOptions = Map.copyOf(storageOptions);
     this.allocator = new RootAllocator(Long.MAX_VALUE);
     this.commitOptions = commitOptions(uri, this.storageOptions);
-    this.split = workers == null ? null : new SplitMaintenance(
+    this.split = new SplitMaintenance(
         new SplitTasks.Location(uri, this.storageOptions), workers, displayUri);
   }
 

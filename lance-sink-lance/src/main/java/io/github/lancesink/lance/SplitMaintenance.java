@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compaction and vector index builds split into tasks for {@link MaintenanceWorkers}: this JVM
+ * Compaction, fragment merges and vector index builds of {@link NativeMaintenance}. Without
+ * {@link MaintenanceWorkers} everything runs in this JVM. With them, they are split into tasks
+ * for the workers: this JVM
  * plans on a handle at one version, the workers rewrite fragment groups or build index segments
  * (opening the table at that version themselves), and this JVM commits all results in one commit
  * from the same handle, so Lance checks the commit against everything that landed since the
@@ -29,6 +31,7 @@ final class SplitMaintenance {
   private final MaintenanceWorkers workers;
   private final String displayUri;
 
+  /** @param workers runs the tasks, or null: everything runs here */
   SplitMaintenance(SplitTasks.Location table, MaintenanceWorkers workers, String displayUri) {
     this.table = table;
     this.workers = workers;
@@ -38,6 +41,10 @@ final class SplitMaintenance {
   /** Lance's own compaction plan, its tasks run by the workers, one commit here. */
   void compact(Dataset ds, SplitTasks.Compaction spec) {
     CompactionOptions o = spec.options();
+    if (workers == null) {
+      ds.compact(o);
+      return;
+    }
     List<List<FragmentMetadata>> groups = new ArrayList<>();
     for (CompactionTask t : Compaction.planCompaction(ds, o).getCompactionTasks()) {
       groups.add(t.getTaskData().getFragments());
@@ -57,7 +64,7 @@ final class SplitMaintenance {
     long rows = groups.stream().flatMap(List::stream)
         .mapToLong(FragmentMetadata::getPhysicalRows).sum();
     List<RewriteResult> results;
-    if (workers.worthDistributing(rows)) {
+    if (workers != null && workers.worthDistributing(rows)) {
       List<SplitTasks.Rewrite> tasks = new ArrayList<>();
       for (List<FragmentMetadata> g : groups) {
         tasks.add(new SplitTasks.Rewrite(table, new TaskData(g), ds.version(), spec));
@@ -70,7 +77,7 @@ final class SplitMaintenance {
         results.add(new CompactionTask(new TaskData(g), ds.version(), o).execute(ds));
       }
     }
-    if (results.size() != groups.size()) {
+    if (results.size() != groups.size()) { // a worker broke the runAll contract
       throw new IllegalStateException("expected " + groups.size() + " rewrites, got "
           + results.size());
     }
@@ -83,6 +90,10 @@ final class SplitMaintenance {
    * build: one segment), and commits it here.
    */
   void buildIndex(Dataset ds, IndexSpec spec) {
+    if (workers == null || !IndexOptionsFor.splittable(spec)) {
+      ds.createIndex(IndexOptionsFor.spec(spec));
+      return;
+    }
     long version = ds.version();
     SplitTasks.Spec values = SplitTasks.Spec.of(spec);
     List<List<Integer>> groups = groups(ds.getFragments(), workers.parallelism());

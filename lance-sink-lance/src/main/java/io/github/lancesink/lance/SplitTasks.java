@@ -97,7 +97,8 @@ final class SplitTasks {
   }
 
   /** Trains the IVF centroids once, on a sample, as the single-JVM build does. */
-  record Train(Location table, long version, Spec spec) implements MaintenanceWorkers.Task<float[]> {
+  record Train(Location table, long version, Spec spec)
+      implements MaintenanceWorkers.Task<float[]> {
     @Override
     public float[] run() {
       return table.at(version, ds -> VectorTrainer.trainIvfCentroids(ds, spec.column(),

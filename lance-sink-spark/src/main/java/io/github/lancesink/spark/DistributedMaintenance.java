@@ -116,7 +116,7 @@ public final class DistributedMaintenance implements Serializable {
 
     private Builder() {}
 
-    /** The FAIR scheduler pool (non-blank; default {@value DistributedMaintenance#DEFAULT_POOL}). */
+    /** The FAIR scheduler pool (non-blank; default {@link DistributedMaintenance#DEFAULT_POOL}). */
     public Builder pool(String pool) {
       if (pool == null || pool.isBlank()) {
         throw new IllegalArgumentException("pool must be a non-blank scheduler pool name, was '"
