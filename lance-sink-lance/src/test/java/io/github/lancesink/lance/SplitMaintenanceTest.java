@@ -41,6 +41,7 @@ class SplitMaintenanceTest {
     final List<String> actions = new ArrayList<>();
     final AtomicInteger tasks = new AtomicInteger();
     volatile boolean failNext;
+    volatile boolean failAfterAll;
 
     @Override
     public <R extends Serializable> List<R> runAll(String action, List<? extends Task<R>> all) {
@@ -53,6 +54,10 @@ class SplitMaintenanceTest {
         }
         tasks.incrementAndGet();
         out.add(roundTrip(roundTrip(t).run()));
+      }
+      if (failAfterAll) {
+        failAfterAll = false;
+        throw new IllegalStateException("injected: lost after every task ran");
       }
       return out;
     }
@@ -136,7 +141,7 @@ class SplitMaintenanceTest {
   }
 
   @Test
-  void aFailedTaskCommitsNothing() throws Exception {
+  void aFailedTaskOrALostCallerCommitsNothingAndTheNextRunReplans() throws Exception {
     String uri = fill("t.lance", 6);
     SerializingWorkers workers = new SerializingWorkers();
     try (NativeLanceTable t = new NativeLanceTable(uri, Map.of(), workers)) {
@@ -146,7 +151,14 @@ class SplitMaintenanceTest {
           .isInstanceOf(LanceSinkException.class).hasMessageContaining("injected");
       assertThat(t.latestVersion()).hasValue(v0);
       assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(6);
-      t.maintenance().orElseThrow().compact(1_000_000, 0.1);
+      // every task ran and wrote its files, then the caller was lost before the commit
+      workers.failAfterAll = true;
+      assertThatThrownBy(() -> t.maintenance().orElseThrow().compact(1_000_000, 0.1))
+          .isInstanceOf(LanceSinkException.class).hasMessageContaining("lost after");
+      assertThat(workers.tasks.get()).isPositive();
+      assertThat(t.latestVersion()).hasValue(v0);
+      assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(6);
+      t.maintenance().orElseThrow().compact(1_000_000, 0.1); // re-planned from the table
       assertThat(t.maintenance().orElseThrow().stats().fragments()).isEqualTo(1);
       assertThat(MaintenanceHarness.ids(t)).hasSize(3000);
     }
