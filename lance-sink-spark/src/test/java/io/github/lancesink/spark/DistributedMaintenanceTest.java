@@ -193,6 +193,46 @@ class DistributedMaintenanceTest {
     }
   }
 
+  /**
+   * Purpose: stopping the maintenance thread (as {@code close()} does after its budget) cancels
+   * the running job and commits nothing. Steps: a compaction whose task is held; interrupt the
+   * thread running it. Pass: the action fails saying it was interrupted, the table is
+   * unchanged, and Spark ends the job without waiting for the held task.
+   */
+  @Test
+  void anInterruptedActionCancelsItsJobAndCommitsNothing() throws Exception {
+    String uri = dir.resolve("interrupt.lance").toString();
+    MaintenanceJobs.fill(uri, 6, 500, DIM);
+    Latches.reset();
+    try (NativeLanceTable t = distributed(uri, Latches::holdTask)) {
+      long v0 = t.latestVersion().orElseThrow();
+      java.util.concurrent.atomic.AtomicReference<Throwable> error =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread maintenance = new Thread(() -> {
+        try {
+          t.maintenance().orElseThrow().compact(1_000_000, 0.1);
+        } catch (RuntimeException e) {
+          error.set(e);
+        }
+      });
+      maintenance.start();
+      Latches.started.await();
+      maintenance.interrupt();
+      maintenance.join(30_000);
+      assertThat(maintenance.isAlive()).isFalse();
+      assertThat(error.get()).hasMessageContaining("interrupted");
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (jobs.running.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(jobs.running.get()).as("maintenance jobs still running").isZero();
+      assertThat(t.latestVersion()).hasValue(v0);
+    } finally {
+      Latches.release.countDown();
+    }
+    assertThat(TestSpark.lanceState(uri)).hasSize(3000);
+  }
+
   private static List<Object> shape(TableStats s) {
     return List.of(s.fragments(), s.rows(), s.deletedRows(), s.fragmentRows());
   }
