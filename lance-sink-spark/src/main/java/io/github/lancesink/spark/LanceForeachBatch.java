@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * receives only fragment metadata and the distinct keys (or groups) of the batch, and the core
  * replaces the stored rows of those keys in the same commit as the new rows.
  *
+ * <p>Maintenance ({@code OptimizePolicy}) runs on the driver, or, with {@link
+ * Builder#distributedMaintenance(DistributedMaintenance)}, compaction and vector index builds
+ * run as Spark jobs on the executors while the driver plans and commits.
+ *
  * <p>The driver keeps one {@link LanceSink} per function instance (built on the first batch,
  * reused so the ledger stays cached). Call {@link #close()} after the query stops to release it.
  *

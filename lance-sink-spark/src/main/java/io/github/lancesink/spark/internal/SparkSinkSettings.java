@@ -6,6 +6,7 @@ import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
+import io.github.lancesink.spark.DistributedMaintenance;
 import io.github.lancesink.spark.LanceSinkOptions;
 import io.github.lancesink.spark.TableFactory;
 import java.io.Serializable;
@@ -111,8 +112,8 @@ public record SparkSinkSettings(
    * LanceSinkOptions#MAINTENANCE_EXECUTION} and its two companion keys (writer option, then
    * session conf), else null (driver mode).
    */
-  public io.github.lancesink.spark.DistributedMaintenance distributed(SparkSession session,
-      io.github.lancesink.spark.DistributedMaintenance explicit) {
+  public DistributedMaintenance distributed(SparkSession session,
+      DistributedMaintenance explicit) {
     if (explicit != null) {
       return explicit;
     }
@@ -129,8 +130,7 @@ public record SparkSinkSettings(
         throw new IllegalArgumentException("Option " + LanceSinkOptions.MAINTENANCE_EXECUTION
             + " must be 'driver' or 'distributed', was '" + execution + "'");
     }
-    io.github.lancesink.spark.DistributedMaintenance.Builder b =
-        io.github.lancesink.spark.DistributedMaintenance.builder();
+    DistributedMaintenance.Builder b = DistributedMaintenance.builder();
     String pool = value(session, LanceSinkOptions.MAINTENANCE_POOL);
     if (pool != null) {
       b.pool(pool.trim());
