@@ -194,6 +194,42 @@ class DistributedMaintenanceTest {
   }
 
   /**
+   * Purpose: stream commits racing a distributed index build, as in the single-JVM lanes.
+   * Steps: the build's tasks wait while a sink appends two batches, then the build commits.
+   * Pass: the index lands (one CreateIndex) over the fragments it read; the appended rows are
+   * there, unindexed until a refresh; no row is lost or duplicated.
+   */
+  @Test
+  void streamCommitsRacingADistributedIndexBuild() throws Exception {
+    String uri = dir.resolve("index-race.lance").toString();
+    MaintenanceJobs.fill(uri, 6, 500, DIM);
+    Latches.reset();
+    IndexSpec spec = new IndexSpec("vector", "vector_idx", IndexState.Kind.VECTOR,
+        VectorIndexType.IVF_SQ, 2, 0, DistanceMetric.L2);
+    try (NativeLanceTable t = distributed(uri, Latches::holdTask)) {
+      long v0 = t.latestVersion().orElseThrow();
+      var build = java.util.concurrent.CompletableFuture.runAsync(
+          () -> t.maintenance().orElseThrow().createIndex(spec));
+      Latches.started.await();
+      io.github.lancesink.LanceSinkSettings s = io.github.lancesink.LanceSinkSettings.builder()
+          .tableUri(uri).writerId("fill").vectorColumn("vector", DIM)
+          .optimizePolicy(io.github.lancesink.policy.OptimizePolicy.never()).build();
+      try (LanceForeachBatch fn = LanceForeachBatch.builder().settings(s).build()) {
+        fn.call(MaintenanceJobs.rows(3000, 3500, DIM), 6L);
+        fn.call(MaintenanceJobs.rows(3500, 4000, DIM), 7L);
+      }
+      Latches.release.countDown();
+      build.get();
+      assertThat(MaintenanceJobs.operations(uri, v0, t.latestVersion().orElseThrow()))
+          .containsExactly("Append", "Append", "CreateIndex");
+      assertThat(t.maintenance().orElseThrow().indices()).singleElement()
+          .satisfies(i -> assertThat(i.indexedRows()).isEqualTo(3000));
+      assertThat(t.maintenance().orElseThrow().stats().unindexedRows()).isEqualTo(1000);
+    }
+    assertThat(TestSpark.lanceState(uri)).hasSize(4000);
+  }
+
+  /**
    * Purpose: stopping the maintenance thread (as {@code close()} does after its budget) cancels
    * the running job and commits nothing. Steps: a compaction whose task is held; interrupt the
    * thread running it. Pass: the action fails saying it was interrupted, the table is
