@@ -255,6 +255,19 @@ public final class LanceSinkSettings implements Serializable {
       return given(Setting.TABLE_URI);
     }
 
+    /**
+     * Removes the table URI, for an adapter that opens the table port on that URI itself and
+     * hands it to {@code LanceSink.Builder.table(..)} (the Spark adapter does so to run
+     * maintenance on its executors).
+     *
+     * @since 0.2.0
+     */
+    public Builder withoutTableUri() {
+      this.tableUri = null;
+      explicit.remove(Setting.TABLE_URI);
+      return this;
+    }
+
     /** Options handed to Lance (endpoint, region, keys...). Credentials are never printed. */
     public Builder storageOptions(Map<String, String> options) {
       if (options == null) {

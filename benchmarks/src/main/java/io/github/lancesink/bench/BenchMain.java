@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Runs the named benchmarks. Each prints a result table and writes it under
  * {@code benchmarks/results/}. Usage: {@code BenchMain <names>|all} with names (comma-separated)
- * append, ledger, keyed, spark-throughput, spark-memory, spark-freshness, optimize (only when
- * named).
+ * append, ledger, keyed, spark-throughput, spark-memory, spark-freshness, optimize and
+ * maintenance-distributed (these two only when named).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -27,10 +27,14 @@ public final class BenchMain {
     benches.put("spark-freshness", SparkFreshnessBench::run);
     benches.put("optimize", OptimizeBench::run); // long: only when named, never part of "all"
     benches.put("keyed", KeyedBench::run);
+    // distributed maintenance against driver mode: only when named
+    benches.put("maintenance-distributed", MaintenanceDistributedBench::run);
     String which = args.length == 0 ? "all" : args[0];
     for (var e : benches.entrySet()) {
       boolean named = Arrays.asList(which.split(",")).contains(e.getKey());
-      if (named || (which.equals("all") && !e.getKey().equals("optimize"))) {
+      boolean onlyNamed = e.getKey().equals("optimize")
+          || e.getKey().equals("maintenance-distributed");
+      if (named || (which.equals("all") && !onlyNamed)) {
         System.out.println("== benchmark: " + e.getKey());
         e.getValue().run();
       }

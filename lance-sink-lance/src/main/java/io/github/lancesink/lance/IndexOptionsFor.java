@@ -1,6 +1,7 @@
 package io.github.lancesink.lance;
 
 import io.github.lancesink.index.DistanceMetric;
+import io.github.lancesink.index.VectorIndexType;
 import io.github.lancesink.spi.IndexSpec;
 import io.github.lancesink.spi.IndexState;
 import java.util.List;
@@ -32,6 +33,45 @@ final class IndexOptionsFor {
         .replace(true).withIndexName(spec.name()).build();
   }
 
+  /**
+   * Whether a build of {@code spec} can be split into fragment segments that share centroids
+   * trained once (IVF_SQ and IVF_FLAT: each segment quantizes on its own). IVF_PQ would also need
+   * one codebook trained on the residuals, and HNSW one graph per partition; both build in one
+   * JVM.
+   */
+  static boolean splittable(IndexSpec spec) {
+    return spec.kind() == IndexState.Kind.VECTOR
+        && (spec.vectorType() == VectorIndexType.IVF_SQ
+            || spec.vectorType() == VectorIndexType.IVF_FLAT);
+  }
+
+  /**
+   * The options of one uncommitted segment of a split build: {@code spec}'s index over {@code
+   * fragments} with the given centroids.
+   */
+  static IndexOptions segment(IndexSpec spec, float[] centroids, List<Integer> fragments) {
+    if (!splittable(spec)) {
+      throw new IllegalArgumentException(spec.vectorType() + " builds are not split");
+    }
+    VectorIndexParams.Builder p = new VectorIndexParams.Builder(ivf(spec, centroids))
+        .setDistanceType(distance(spec.metric()));
+    if (spec.vectorType() == VectorIndexType.IVF_SQ) {
+      p.setSqParams(new SQBuildParams.Builder().build());
+    }
+    return IndexOptions.builder(List.of(spec.column()), indexType(spec),
+            IndexParams.builder().setVectorIndexParams(p.build()).build())
+        .withIndexName(spec.name()).withFragmentIds(fragments).build();
+  }
+
+  /** The IVF parameters of {@code spec}, with preset {@code centroids} unless null. */
+  static IvfBuildParams ivf(IndexSpec spec, float[] centroids) {
+    IvfBuildParams.Builder b = new IvfBuildParams.Builder().setNumPartitions(spec.partitions());
+    if (centroids != null) {
+      b.setCentroids(centroids);
+    }
+    return b.build();
+  }
+
   private static IndexType indexType(IndexSpec spec) {
     return switch (spec.vectorType()) {
       case IVF_PQ -> IndexType.IVF_PQ;
@@ -59,7 +99,7 @@ final class IndexOptionsFor {
     };
   }
 
-  private static DistanceType distance(DistanceMetric metric) {
+  static DistanceType distance(DistanceMetric metric) {
     return switch (metric == null ? DistanceMetric.L2 : metric) {
       case L2 -> DistanceType.L2;
       case COSINE -> DistanceType.Cosine;

@@ -44,6 +44,8 @@ public final class NativeLanceTable implements LanceTable {
   private final NativeKeyed keyed = new NativeKeyed(this);
   /** Storage options for commits on object stores, or null for local paths (see below). */
   private final Map<String, String> commitOptions;
+  /** Compaction, merges and index builds: here, or split into tasks for workers. */
+  private final SplitMaintenance split;
   private Dataset dataset; // null until opened or created
   private boolean closed;
 
@@ -54,11 +56,27 @@ public final class NativeLanceTable implements LanceTable {
    * @param storageOptions options handed to Lance (endpoint, region, keys...); never printed
    */
   public NativeLanceTable(String uri, Map<String, String> storageOptions) {
+    this(uri, storageOptions, null);
+  }
+
+  /**
+   * Like {@link #NativeLanceTable(String, Map)}, but compaction and IVF_SQ / IVF_FLAT index
+   * builds run their heavy part on {@code workers} (for example a Spark cluster's executors):
+   * this handle plans and commits, the workers rewrite fragments and build index segments. Other
+   * maintenance (stats, index refreshes, scalar indices, cleanup) runs here as before.
+   *
+   * @param workers runs the tasks; they open the table with the same URI and storage options
+   * @since 0.2.0
+   */
+  public NativeLanceTable(String uri, Map<String, String> storageOptions,
+      MaintenanceWorkers workers) {
     this.uri = uri;
     this.displayUri = Redactor.uri(uri);
     this.storageOptions = Map.copyOf(storageOptions);
     this.allocator = new RootAllocator(Long.MAX_VALUE);
     this.commitOptions = commitOptions(uri, this.storageOptions);
+    this.split = new SplitMaintenance(
+        new SplitTasks.Location(uri, this.storageOptions), workers, displayUri);
   }
 
   /**
@@ -89,6 +107,10 @@ public final class NativeLanceTable implements LanceTable {
     return commitOptions == null
         ? new CommitBuilder(ds).writeParams(storageOptions)
         : new CommitBuilder(uri, allocator).writeParams(commitOptions);
+  }
+
+  SplitMaintenance split() {
+    return split;
   }
 
   String uri() {

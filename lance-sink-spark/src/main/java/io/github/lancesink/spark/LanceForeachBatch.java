@@ -4,7 +4,9 @@ import io.github.lancesink.BatchResult;
 import io.github.lancesink.LanceSink;
 import io.github.lancesink.LanceSinkSettings;
 import io.github.lancesink.WriteMode;
+import io.github.lancesink.lance.NativeLanceTable;
 import io.github.lancesink.spark.internal.SparkBatchSource;
+import io.github.lancesink.spark.internal.SparkMaintenanceWorkers;
 import io.github.lancesink.spark.internal.SparkSinkSettings;
 import io.github.lancesink.spi.LanceTable;
 import java.time.Clock;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * receives only fragment metadata and the distinct keys (or groups) of the batch, and the core
  * replaces the stored rows of those keys in the same commit as the new rows.
  *
+ * <p>Maintenance ({@code OptimizePolicy}) runs on the driver, or, with {@link
+ * Builder#distributedMaintenance(DistributedMaintenance)}, compaction and vector index builds
+ * run as Spark jobs on the executors while the driver plans and commits.
+ *
  * <p>The driver keeps one {@link LanceSink} per function instance (built on the first batch,
  * reused so the ledger stays cached). Call {@link #close()} after the query stops to release it.
  *
@@ -60,16 +66,19 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
 
   private final SparkSinkSettings settings;
   private final BatchListener listener;
+  private final DistributedMaintenance distributed;
   // driver-side only: a deserialized copy uses the system clock
   private final transient Clock clock;
   private transient LanceSink sink;
   private transient LanceTable driverTable;
   private transient SparkSinkSettings.Resolved resolved;
 
-  private LanceForeachBatch(SparkSinkSettings settings, BatchListener listener, Clock clock) {
+  private LanceForeachBatch(SparkSinkSettings settings, BatchListener listener, Clock clock,
+      DistributedMaintenance distributed) {
     this.settings = settings;
     this.listener = listener;
     this.clock = clock;
+    this.distributed = distributed;
   }
 
   /** A builder; {@code settings} are required, and either their table URI or a table. */
@@ -118,9 +127,22 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       if (clock != null) {
         b.clock(clock);
       }
+      DistributedMaintenance dm = settings.distributed(batch.sparkSession(), distributed);
       if (settings.tableFactory() != null) {
+        if (dm != null) {
+          LOG.warn("lance-sink writer '{}': {} is ignored for a table(factory) sink; maintenance"
+              + " runs on the driver", settings.writerId(), LanceSinkOptions.MAINTENANCE_EXECUTION);
+        }
         driverTable = settings.tableFactory().open();
         b.table(driverTable);
+      } else if (dm != null) {
+        // the driver's port plans and commits; compaction and index builds run as Spark jobs
+        LanceSinkSettings s = resolved.settings();
+        driverTable = new NativeLanceTable(s.tableUri().orElseThrow(), s.storageOptions(),
+            new SparkMaintenanceWorkers(batch.sparkSession().sparkContext(), dm));
+        b.settings(s.toBuilder().withoutTableUri().build()).table(driverTable);
+        LOG.info("lance-sink writer '{}': maintenance runs on the executors ({})",
+            settings.writerId(), dm);
       }
       try {
         sink = b.build();
@@ -185,6 +207,7 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
     private BatchListener listener;
     private TableFactory tableFactory;
     private Clock clock;
+    private DistributedMaintenance distributed;
 
     private Builder() {}
 
@@ -252,6 +275,19 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
       return this;
     }
 
+    /**
+     * Runs compaction and vector index builds as Spark jobs on the executors, with {@code
+     * settings} for their scheduler pool and concurrency (default: on the driver, unless {@link
+     * LanceSinkOptions#MAINTENANCE_EXECUTION} says {@code distributed}). Needs the settings'
+     * table URI (not {@link #table(TableFactory)}), reachable from the executors.
+     *
+     * @since 0.2.0
+     */
+    public Builder distributedMaintenance(DistributedMaintenance settings) {
+      this.distributed = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
     /** Called on the driver after every batch, e.g. to export the freshness lag. */
     public Builder listener(BatchListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
@@ -265,9 +301,13 @@ public final class LanceForeachBatch implements VoidFunction2<Dataset<Row>, Long
             + ".settings(LanceSinkSettings.builder().tableUri(..).writerId(..).build())");
       }
       SparkSinkSettings.requireOneTable(settings, tableFactory, "table(factory)");
+      if (distributed != null && tableFactory != null) {
+        throw new IllegalStateException("distributedMaintenance(..) needs the settings' tableUri,"
+            + " which executors open; it cannot be combined with table(factory)");
+      }
       SparkSinkSettings s = new SparkSinkSettings(settings, Map.copyOf(options), rowIdentity,
           tableFactory);
-      return new LanceForeachBatch(s, listener, clock);
+      return new LanceForeachBatch(s, listener, clock, distributed);
     }
   }
 }

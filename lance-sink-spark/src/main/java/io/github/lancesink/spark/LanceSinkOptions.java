@@ -69,6 +69,32 @@ public final class LanceSinkOptions {
   public static final int DEFAULT_ARROW_BATCH_ROWS = 8_192;
 
   /**
+   * Where compaction and vector index builds run: {@code driver} (default) or {@code
+   * distributed} (as Spark jobs on the executors, with {@link DistributedMaintenance#defaults()}
+   * and the two keys below). Ignored when the builder is given {@link
+   * LanceForeachBatch.Builder#distributedMaintenance(DistributedMaintenance)} explicitly.
+   *
+   * @since 0.2.0
+   */
+  public static final String MAINTENANCE_EXECUTION = "lance.sink.maintenance.execution";
+
+  /**
+   * The FAIR scheduler pool of distributed maintenance jobs (default {@value
+   * DistributedMaintenance#DEFAULT_POOL}).
+   *
+   * @since 0.2.0
+   */
+  public static final String MAINTENANCE_POOL = "lance.sink.maintenance.scheduler-pool";
+
+  /**
+   * The most tasks one distributed maintenance job runs at once (integer >= 1; default: all
+   * executor cores but one).
+   *
+   * @since 0.2.0
+   */
+  public static final String MAINTENANCE_MAX_TASKS = "lance.sink.maintenance.max-tasks";
+
+  /**
    * Prefix of storage options handed to Lance: {@code lance.sink.storage.aws_region=eu-west-1}
    * becomes the storage option {@code aws_region}. Values are never logged.
    */

@@ -33,7 +33,8 @@ final class TestSpark {
   /** The configuration shared by the test session and the child JVMs of the crash test. */
   static SparkSession.Builder builder() {
     return SparkSession.builder()
-        .master("local[2]")
+        // two attempts per task, as a cluster retries (local[N] alone never retries a task)
+        .master("local[2,2]")
         .appName("lance-sink-spark-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.warehouse.dir",

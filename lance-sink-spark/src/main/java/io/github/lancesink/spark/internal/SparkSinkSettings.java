@@ -6,6 +6,7 @@ import io.github.lancesink.LineagePolicy;
 import io.github.lancesink.internal.Redactor;
 import io.github.lancesink.policy.OptimizePolicy;
 import io.github.lancesink.policy.RetryPolicy;
+import io.github.lancesink.spark.DistributedMaintenance;
 import io.github.lancesink.spark.LanceSinkOptions;
 import io.github.lancesink.spark.TableFactory;
 import java.io.Serializable;
@@ -104,6 +105,41 @@ public record SparkSinkSettings(
     int batchRows = rows == null ? LanceSinkOptions.DEFAULT_ARROW_BATCH_ROWS
         : integer(LanceSinkOptions.ARROW_BATCH_ROWS, rows);
     return new Resolved(b.build(), batchRows);
+  }
+
+  /**
+   * The distributed maintenance settings: {@code explicit} when given, else from {@link
+   * LanceSinkOptions#MAINTENANCE_EXECUTION} and its two companion keys (writer option, then
+   * session conf), else null (driver mode).
+   */
+  public DistributedMaintenance distributed(SparkSession session,
+      DistributedMaintenance explicit) {
+    if (explicit != null) {
+      return explicit;
+    }
+    String execution = value(session, LanceSinkOptions.MAINTENANCE_EXECUTION);
+    if (execution == null) {
+      return null;
+    }
+    switch (execution.trim().toLowerCase(Locale.ROOT)) {
+      case "driver":
+        return null;
+      case "distributed":
+        break;
+      default:
+        throw new IllegalArgumentException("Option " + LanceSinkOptions.MAINTENANCE_EXECUTION
+            + " must be 'driver' or 'distributed', was '" + execution + "'");
+    }
+    DistributedMaintenance.Builder b = DistributedMaintenance.builder();
+    String pool = value(session, LanceSinkOptions.MAINTENANCE_POOL);
+    if (pool != null) {
+      b.pool(pool.trim());
+    }
+    String tasks = value(session, LanceSinkOptions.MAINTENANCE_MAX_TASKS);
+    if (tasks != null) {
+      b.maxConcurrentTasks(integer(LanceSinkOptions.MAINTENANCE_MAX_TASKS, tasks));
+    }
+    return b.build();
   }
 
   @Override
