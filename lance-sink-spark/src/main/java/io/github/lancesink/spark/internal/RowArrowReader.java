@@ -153,7 +153,10 @@ final class RowArrowReader extends ArrowReader {
       vector.setValueCount(n);
     }
     root.setRowCount(n);
-    bytes += writer.sizeInBytes();
+    // what Spark 4's ArrowWriter.sizeInBytes() sums (Spark 3.5's writer lacks that method)
+    for (FieldVector v : writer.root().getFieldVectors()) {
+      bytes += v.getBufferSize();
+    }
     if (badLength != null) {
       for (long[] b : badLength) {
         checks.record(layout.vectorColumn(), "vector length must be " + dim + " (first bad"

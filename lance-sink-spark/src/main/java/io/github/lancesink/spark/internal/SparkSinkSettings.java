@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
-import scala.jdk.javaapi.CollectionConverters;
+import scala.Tuple2;
 
 /**
  * Everything a Spark builder captured, and its resolution against the Spark session conf on the
@@ -69,12 +69,15 @@ public record SparkSinkSettings(
   /** The effective sink settings: the given ones with the conf applied where not explicit. */
   public Resolved resolve(SparkSession session) {
     Map<String, String> storage = new HashMap<>();
-    Map<String, String> conf = CollectionConverters.asJava(session.conf().getAll());
-    conf.forEach((k, v) -> {
-      if (k.startsWith(LanceSinkOptions.STORAGE_PREFIX)) {
-        storage.put(k.substring(LanceSinkOptions.STORAGE_PREFIX.length()), v);
+    // The Scala iterator, not a converter: scala.jdk (2.13) and scala.collection.JavaConverters
+    // (2.12) differ, and this one source tree builds every Spark line.
+    scala.collection.Iterator<Tuple2<String, String>> conf = session.conf().getAll().iterator();
+    while (conf.hasNext()) {
+      Tuple2<String, String> kv = conf.next();
+      if (kv._1().startsWith(LanceSinkOptions.STORAGE_PREFIX)) {
+        storage.put(kv._1().substring(LanceSinkOptions.STORAGE_PREFIX.length()), kv._2());
       }
-    });
+    }
     options.forEach((k, v) -> {
       if (k.startsWith(LanceSinkOptions.STORAGE_PREFIX)) {
         storage.put(k.substring(LanceSinkOptions.STORAGE_PREFIX.length()), v);
