@@ -53,8 +53,11 @@ final class MaintenanceJobs extends SparkListener {
       jobs.add(e.jobId());
       running.incrementAndGet();
       descriptions.add(String.valueOf(e.properties().getProperty("spark.job.description")));
-      scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds())
-          .forEach(s -> stageJob.put((Integer) s, e.jobId()));
+      // the Scala iterator, not a converter: it compiles on Scala 2.12 and 2.13 alike
+      scala.collection.Iterator<Object> stages = e.stageIds().iterator();
+      while (stages.hasNext()) {
+        stageJob.put((Integer) stages.next(), e.jobId());
+      }
     }
   }
 
