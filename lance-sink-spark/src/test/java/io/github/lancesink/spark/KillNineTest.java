@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,10 @@ class KillNineTest {
    * writer registration + 6), and the fragments written by killed attempts were never
    * committed (there are more data files than committed fragments).
    */
+  // the other Spark lines run only the CDC kill test by default (build time); -Pspark-line-full
+  // runs this one there too
   @Test
+  @Tag("line-full")
   void killNineAtSixPointsThenExactState() throws Exception {
     Path delta = dir.resolve("delta");
     for (int b = 0; b < BATCHES; b++) {
