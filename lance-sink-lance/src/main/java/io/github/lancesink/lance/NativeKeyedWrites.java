@@ -1,5 +1,6 @@
 package io.github.lancesink.lance;
 
+import io.github.lancesink.internal.Futures;
 import io.github.lancesink.internal.KeyValues;
 import io.github.lancesink.spi.KeyedChange;
 import io.github.lancesink.spi.KeyedCommit;
@@ -216,7 +217,8 @@ final class NativeKeyedWrites {
     RuntimeException failure = null;
     for (java.util.concurrent.Future<Lookup> f : parts) {
       try {
-        Lookup part = getUninterruptibly(f);
+        // the scan reads a snapshot we close next: let it finish even when interrupted
+        Lookup part = Futures.getUninterruptibly(f);
         part.offsets.forEach((frag, offsets) ->
             found.offsets.computeIfAbsent(frag, k -> new ArrayList<>()).addAll(offsets));
         found.matchedDeletes.addAll(part.matchedDeletes);
@@ -232,24 +234,6 @@ final class NativeKeyedWrites {
     }
     found.offsets.values().forEach(java.util.Collections::sort);
     return found;
-  }
-
-  private static <T> T getUninterruptibly(java.util.concurrent.Future<T> f)
-      throws java.util.concurrent.ExecutionException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // the scan reads a snapshot we close next: let it finish first
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /**
@@ -285,7 +269,7 @@ final class NativeKeyedWrites {
       closed = true;
       for (java.util.concurrent.Future<Lookup> f : parts) {
         try {
-          getUninterruptibly(f);
+          Futures.getUninterruptibly(f);
         } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
           // discarded: the commit looks the keys up again
         }

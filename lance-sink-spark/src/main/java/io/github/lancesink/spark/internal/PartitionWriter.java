@@ -1,6 +1,7 @@
 package io.github.lancesink.spark.internal;
 
 import io.github.lancesink.InvalidBatchException;
+import io.github.lancesink.internal.Futures;
 import io.github.lancesink.internal.RowChecks;
 import io.github.lancesink.internal.ValidatingReader;
 import io.github.lancesink.spark.TableFactory;
@@ -168,27 +169,16 @@ public final class PartitionWriter
 
   /** Waits for the writer thread even when interrupted; rethrows the write's failure. */
   private static StagedFragments awaitWriter(Future<StagedFragments> write) {
-    boolean interrupted = false;
     try {
-      while (true) {
-        try {
-          return write.get();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          if (e.getCause() instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
+      return Futures.getUninterruptibly(write);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
       }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      if (e.getCause() instanceof Error err) {
+        throw err;
       }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
