@@ -162,13 +162,7 @@ class DistributedMaintenanceTest {
       var compaction = java.util.concurrent.CompletableFuture.runAsync(
           () -> t.maintenance().orElseThrow().compact(1_000_000, 0.1));
       Latches.started.await();
-      io.github.lancesink.LanceSinkSettings s = io.github.lancesink.LanceSinkSettings.builder()
-          .tableUri(uri).writerId("fill").vectorColumn("vector", DIM)
-          .optimizePolicy(io.github.lancesink.policy.OptimizePolicy.never()).build();
-      try (LanceForeachBatch fn = LanceForeachBatch.builder().settings(s).build()) {
-        fn.call(MaintenanceJobs.rows(3000, 3500, DIM), 6L);
-        fn.call(MaintenanceJobs.rows(3500, 4000, DIM), 7L);
-      }
+      MaintenanceJobs.fill(uri, 6, 2, 500, DIM); // batches 6 and 7: rows 3000-3999
       Latches.release.countDown();
       compaction.get();
       TableStats after = t.maintenance().orElseThrow().stats();
@@ -211,13 +205,7 @@ class DistributedMaintenanceTest {
       var build = java.util.concurrent.CompletableFuture.runAsync(
           () -> t.maintenance().orElseThrow().createIndex(spec));
       Latches.started.await();
-      io.github.lancesink.LanceSinkSettings s = io.github.lancesink.LanceSinkSettings.builder()
-          .tableUri(uri).writerId("fill").vectorColumn("vector", DIM)
-          .optimizePolicy(io.github.lancesink.policy.OptimizePolicy.never()).build();
-      try (LanceForeachBatch fn = LanceForeachBatch.builder().settings(s).build()) {
-        fn.call(MaintenanceJobs.rows(3000, 3500, DIM), 6L);
-        fn.call(MaintenanceJobs.rows(3500, 4000, DIM), 7L);
-      }
+      MaintenanceJobs.fill(uri, 6, 2, 500, DIM); // batches 6 and 7: rows 3000-3999
       Latches.release.countDown();
       build.get();
       assertThat(MaintenanceJobs.operations(uri, v0, t.latestVersion().orElseThrow()))

@@ -89,10 +89,18 @@ final class MaintenanceJobs extends SparkListener {
 
   /** Writes {@code batches} batches of {@code rows} rows with maintenance off. */
   static void fill(String uri, int batches, int rows, int dim) {
+    fill(uri, 0, batches, rows, dim);
+  }
+
+  /**
+   * Like {@link #fill(String, int, int, int)} from batch id {@code first} on: batch b holds
+   * rows [b * rows, (b + 1) * rows), so a later call continues the table.
+   */
+  static void fill(String uri, int first, int batches, int rows, int dim) {
     LanceSinkSettings s = LanceSinkSettings.builder().tableUri(uri).writerId("fill")
         .vectorColumn("vector", dim).optimizePolicy(OptimizePolicy.never()).build();
     try (LanceForeachBatch fn = LanceForeachBatch.builder().settings(s).build()) {
-      for (int b = 0; b < batches; b++) {
+      for (int b = first; b < first + batches; b++) {
         fn.call(rows((long) b * rows, (long) (b + 1) * rows, dim), (long) b);
       }
     }

@@ -42,6 +42,19 @@ class HandoffReaderTest {
     root.setRowCount(n);
   }
 
+  /** Puts rows [from, from+n) from another thread; completes with what put returned. */
+  static CompletableFuture<Boolean> putAsync(HandoffReader reader, BufferAllocator alloc,
+      int from, int n) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (VectorSchemaRoot batch = VectorSchemaRoot.create(SCHEMA, alloc)) {
+        fill(batch, from, n);
+        return reader.put(batch);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
   /**
    * Purpose: batches cross threads in order and whole, and the producer's emptied vectors can
    * be refilled. Steps: 25 batches of 1-37 rows put from a producer thread, pulled here. Pass:
@@ -105,14 +118,7 @@ class HandoffReaderTest {
       HandoffReader reader = new HandoffReader(alloc, SCHEMA, 1);
       fill(src, 0, 3);
       assertThat(reader.put(src)).isTrue();
-      CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> {
-        try (VectorSchemaRoot s2 = VectorSchemaRoot.create(SCHEMA, alloc)) {
-          fill(s2, 3, 3);
-          return reader.put(s2);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> second = putAsync(reader, alloc, 3, 3);
       assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
           .isInstanceOf(TimeoutException.class);
       assertThat(reader.loadNextBatch()).isTrue();
@@ -163,14 +169,7 @@ class HandoffReaderTest {
       VectorSchemaRoot src = VectorSchemaRoot.create(SCHEMA, alloc);
       fill(src, 0, 4);
       assertThat(reader.put(src)).isTrue();
-      CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> {
-        try (VectorSchemaRoot s2 = VectorSchemaRoot.create(SCHEMA, alloc)) {
-          fill(s2, 4, 4);
-          return reader.put(s2);
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<Boolean> blocked = putAsync(reader, alloc, 4, 4);
       Thread.sleep(100);
       reader.close();
       assertThat(blocked.get(5, TimeUnit.SECONDS)).isFalse();

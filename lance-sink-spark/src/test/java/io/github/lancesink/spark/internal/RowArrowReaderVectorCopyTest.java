@@ -18,6 +18,13 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class RowArrowReaderVectorCopyTest {
+  /** Rows of (id BIGINT, vector ARRAY<FLOAT>) with a {@code dim}-d vector column. */
+  static RowLayout layout(int dim) {
+    StructType schema = new StructType().add("id", DataTypes.LongType)
+        .add("vector", DataTypes.createArrayType(DataTypes.FloatType));
+    return RowLayout.plan(schema, "vector", dim, "UTC");
+  }
+
   /**
    * Purpose: the bulk vector copy (issue 15) keeps every value and validity bit, at offsets
    * that are not byte-aligned, beside a vector with a null element (the per-element path).
@@ -28,9 +35,7 @@ class RowArrowReaderVectorCopyTest {
   @Test
   void bulkCopyKeepsValuesAndValidityAtUnalignedOffsets() throws Exception {
     int dim = 3;
-    StructType schema = new StructType().add("id", DataTypes.LongType)
-        .add("vector", DataTypes.createArrayType(DataTypes.FloatType));
-    RowLayout layout = RowLayout.plan(schema, "vector", dim, "UTC");
+    RowLayout layout = layout(dim);
     List<InternalRow> rows = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       Object vec = i == 2
@@ -73,9 +78,7 @@ class RowArrowReaderVectorCopyTest {
   @Test
   void unsafeArraysCopyDirectlyAndNullsPastTheFirstWordAreSeen() throws Exception {
     int dim = 130;
-    StructType schema = new StructType().add("id", DataTypes.LongType)
-        .add("vector", DataTypes.createArrayType(DataTypes.FloatType));
-    RowLayout layout = RowLayout.plan(schema, "vector", dim, "UTC");
+    RowLayout layout = layout(dim);
     List<InternalRow> rows = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       float[] v = new float[dim];
